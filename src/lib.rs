@@ -1,0 +1,4 @@
+//! iso8583-wire (work in progress)
+#![forbid(unsafe_code)]
+
+pub mod response;
