@@ -1,0 +1,99 @@
+//! Packed BCD: two digits (nibbles) per byte, an odd count padded with a filler nibble.
+
+use crate::spec::{BcdPad, ContentClass};
+use bytes::BufMut;
+
+/// The nibble at position `i` (0 = high nibble of the first byte).
+#[inline]
+fn nibble(bytes: &[u8], i: usize) -> u8 {
+    let b = bytes.get(i / 2).copied().unwrap_or(0);
+    if i % 2 == 0 {
+        b >> 4
+    } else {
+        b & 0x0F
+    }
+}
+
+/// The nibble index of the first digit: 1 when an odd count is padded on the left.
+#[inline]
+const fn first_digit(len: usize, pad: BcdPad) -> usize {
+    if len % 2 == 1 && pad.is_left() {
+        1
+    } else {
+        0
+    }
+}
+
+/// Checks `len` BCD digits in `bytes` against a class (`n`: 0–9, `z`: 0–9 and the `D`
+/// separator, `b`: any hex digit). The filler nibble of an odd count may be `0` or `F`.
+/// The error is the digit position of the first bad nibble.
+pub(crate) fn bcd_check(
+    bytes: &[u8],
+    len: usize,
+    class: ContentClass,
+    pad: BcdPad,
+) -> Result<(), usize> {
+    let first = first_digit(len, pad);
+    if len % 2 == 1 {
+        let filler = if pad.is_left() { 0 } else { len };
+        if !matches!(nibble(bytes, filler), 0 | 0xF) {
+            return Err(if pad.is_left() {
+                0
+            } else {
+                len.saturating_sub(1)
+            });
+        }
+    }
+    for i in 0..len {
+        let d = nibble(bytes, first + i);
+        let ok = match class {
+            ContentClass::B => true,
+            ContentClass::Z => d <= 9 || d == 0xD,
+            _ => d <= 9,
+        };
+        if !ok {
+            return Err(i);
+        }
+    }
+    Ok(())
+}
+
+/// Writes `len` BCD digits of `bytes` as upper-case hex characters into `out`, which must hold
+/// at least `len` bytes.
+pub(crate) fn bcd_text_into(bytes: &[u8], len: usize, pad: BcdPad, out: &mut [u8]) {
+    let first = first_digit(len, pad);
+    for (i, o) in out.iter_mut().take(len).enumerate() {
+        if let Some(&c) = super::HEX_UPPER.get(usize::from(nibble(bytes, first + i))) {
+            *o = c;
+        }
+    }
+}
+
+/// The nibble a text character stands for: a hex digit, or `=` for the track separator.
+#[inline]
+pub(crate) fn char_nibble(c: u8) -> Option<u8> {
+    match c {
+        b'=' => Some(0xD),
+        _ => super::hex_value(c),
+    }
+}
+
+/// Packs text digits (already validated) as BCD with the filler nibble of `pad`.
+pub(crate) fn bcd_write<B: BufMut>(text: &[u8], pad: BcdPad, out: &mut B) {
+    let odd = text.len() % 2 == 1;
+    let digits = text.iter().map(|&c| char_nibble(c).unwrap_or(0));
+    let mut high: Option<u8> = if odd && pad.is_left() {
+        Some(pad.nibble())
+    } else {
+        None
+    };
+    for d in digits {
+        match high.take() {
+            Some(h) => out.put_u8(h << 4 | d),
+            None => high = Some(d),
+        }
+    }
+    if let Some(h) = high {
+        out.put_u8(h << 4 | pad.nibble());
+    }
+}

@@ -1,0 +1,317 @@
+//! Error values of decoding, encoding and spec loading.
+//!
+//! Every error is a small `Copy` value: what went wrong, where (the message element and the
+//! absolute byte offset), and never a copy of the bytes, which may be card data.
+
+use core::fmt;
+
+/// The part of a message an error is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Element {
+    /// The fixed-length header before the MTI.
+    Header,
+    /// The message type indicator.
+    Mti,
+    /// A bitmap: 1 primary, 2 secondary, 3 tertiary.
+    Bitmap(u8),
+    /// A data element, by its number (2–192).
+    Field(u16),
+}
+
+impl fmt::Display for Element {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Header => f.write_str("header"),
+            Self::Mti => f.write_str("MTI"),
+            Self::Bitmap(1) => f.write_str("primary bitmap"),
+            Self::Bitmap(2) => f.write_str("secondary bitmap"),
+            Self::Bitmap(_) => f.write_str("tertiary bitmap"),
+            Self::Field(n) => write!(f, "DE{n}"),
+        }
+    }
+}
+
+/// What went wrong while decoding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DecodeErrorKind {
+    /// The input ends before the element does.
+    Truncated {
+        /// Bytes the element needs from its offset.
+        needed: usize,
+        /// Bytes left in the input at that offset.
+        available: usize,
+    },
+    /// A length prefix holds something that is not a number in its encoding.
+    InvalidLengthPrefix,
+    /// A length (from a prefix) is outside what the field allows.
+    LengthOutOfRange {
+        /// The length read, in the field's length unit.
+        len: usize,
+        /// The smallest length the field allows.
+        min: usize,
+        /// The largest length the field allows.
+        max: usize,
+    },
+    /// A byte of the content breaks the field's content class or encoding.
+    InvalidContent {
+        /// The content class that was broken, e.g. `"n"` or `"ans"`.
+        class: &'static str,
+    },
+    /// The MTI is not four decimal digits.
+    InvalidMti,
+    /// A bitmap is not valid hex (for hex-encoded bitmaps).
+    InvalidBitmap,
+    /// The bitmap announces a field that the spec does not define.
+    FieldNotInSpec,
+    /// Bytes are left over after the last field.
+    TrailingBytes {
+        /// How many bytes are left over.
+        count: usize,
+    },
+}
+
+impl fmt::Display for DecodeErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Truncated { needed, available } => {
+                write!(f, "truncated: needs {needed} bytes, {available} left")
+            }
+            Self::InvalidLengthPrefix => f.write_str("length prefix is not a number"),
+            Self::LengthOutOfRange { len, min, max } => {
+                write!(f, "length {len} outside {min}..={max}")
+            }
+            Self::InvalidContent { class } => write!(f, "content breaks class {class}"),
+            Self::InvalidMti => f.write_str("MTI is not four decimal digits"),
+            Self::InvalidBitmap => f.write_str("bitmap is not valid hex"),
+            Self::FieldNotInSpec => {
+                f.write_str("field present in bitmap but not defined by the spec")
+            }
+            Self::TrailingBytes { count } => {
+                write!(f, "{count} trailing bytes after the last field")
+            }
+        }
+    }
+}
+
+impl DecodeErrorKind {
+    /// A stable snake-case name for the kind, as used in JSON output.
+    #[must_use]
+    pub const fn name(&self) -> &'static str {
+        match self {
+            Self::Truncated { .. } => "truncated",
+            Self::InvalidLengthPrefix => "invalid_length_prefix",
+            Self::LengthOutOfRange { .. } => "length_out_of_range",
+            Self::InvalidContent { .. } => "invalid_content",
+            Self::InvalidMti => "invalid_mti",
+            Self::InvalidBitmap => "invalid_bitmap",
+            Self::FieldNotInSpec => "field_not_in_spec",
+            Self::TrailingBytes { .. } => "trailing_bytes",
+        }
+    }
+}
+
+/// A decoding failure: its kind, the element, and the absolute byte offset in the input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+#[error("{element} at byte {offset}: {kind}")]
+pub struct DecodeError {
+    kind: DecodeErrorKind,
+    element: Element,
+    offset: usize,
+}
+
+impl DecodeError {
+    /// Makes an error of `kind` about `element` at the absolute byte `offset`.
+    #[must_use]
+    pub const fn new(kind: DecodeErrorKind, element: Element, offset: usize) -> Self {
+        Self {
+            kind,
+            element,
+            offset,
+        }
+    }
+
+    /// What went wrong.
+    #[must_use]
+    pub const fn kind(&self) -> DecodeErrorKind {
+        self.kind
+    }
+
+    /// The element the error is about.
+    #[must_use]
+    pub const fn element(&self) -> Element {
+        self.element
+    }
+
+    /// The field number when the error is about a data element.
+    #[must_use]
+    pub const fn field(&self) -> Option<u16> {
+        match self.element {
+            Element::Field(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The absolute byte offset in the input where the problem was found.
+    #[must_use]
+    pub const fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The same error with its offset moved by `base`: for decoders of nested data whose
+    /// offsets are relative to the start of the parent.
+    #[must_use]
+    pub const fn shifted(self, base: usize) -> Self {
+        Self {
+            offset: self.offset.saturating_add(base),
+            ..self
+        }
+    }
+
+    /// The ISO 8583:1987 response code a host sends back for a message it cannot decode:
+    /// `30`, format error.
+    #[must_use]
+    pub const fn response_code(&self) -> &'static str {
+        "30"
+    }
+}
+
+/// What went wrong while building or encoding a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EncodeErrorKind {
+    /// The spec does not define the field.
+    FieldNotInSpec,
+    /// The value's length is outside what the field allows.
+    LengthOutOfRange {
+        /// The value's length, in the field's length unit.
+        len: usize,
+        /// The smallest length the field allows.
+        min: usize,
+        /// The largest length the field allows.
+        max: usize,
+    },
+    /// A character of the value breaks the field's content class or encoding.
+    InvalidContent {
+        /// The content class that was broken.
+        class: &'static str,
+        /// The position of the first offending character in the value.
+        position: usize,
+    },
+    /// The MTI is not four decimal digits.
+    InvalidMti,
+    /// The header does not have the length the spec declares.
+    HeaderLength {
+        /// The length the spec declares.
+        expected: usize,
+        /// The length of the header given.
+        actual: usize,
+    },
+    /// The message holds a field above 128 but the spec has no tertiary bitmap.
+    NoTertiaryBitmap,
+}
+
+impl fmt::Display for EncodeErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::FieldNotInSpec => f.write_str("field not defined by the spec"),
+            Self::LengthOutOfRange { len, min, max } => {
+                write!(f, "length {len} outside {min}..={max}")
+            }
+            Self::InvalidContent { class, position } => {
+                write!(f, "character at position {position} breaks class {class}")
+            }
+            Self::InvalidMti => f.write_str("MTI is not four decimal digits"),
+            Self::HeaderLength { expected, actual } => {
+                write!(f, "header is {actual} bytes, the spec declares {expected}")
+            }
+            Self::NoTertiaryBitmap => {
+                f.write_str("fields above 128 need a spec with a tertiary bitmap")
+            }
+        }
+    }
+}
+
+impl EncodeErrorKind {
+    /// A stable snake-case name for the kind, as used in JSON output.
+    #[must_use]
+    pub const fn name(&self) -> &'static str {
+        match self {
+            Self::FieldNotInSpec => "field_not_in_spec",
+            Self::LengthOutOfRange { .. } => "length_out_of_range",
+            Self::InvalidContent { .. } => "invalid_content",
+            Self::InvalidMti => "invalid_mti",
+            Self::HeaderLength { .. } => "header_length",
+            Self::NoTertiaryBitmap => "no_tertiary_bitmap",
+        }
+    }
+}
+
+/// A failure to set a field or to encode a message: its kind and the element.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+#[error("{element}: {kind}")]
+pub struct EncodeError {
+    kind: EncodeErrorKind,
+    element: Element,
+}
+
+impl EncodeError {
+    /// Makes an error of `kind` about `element`.
+    #[must_use]
+    pub const fn new(kind: EncodeErrorKind, element: Element) -> Self {
+        Self { kind, element }
+    }
+
+    /// What went wrong.
+    #[must_use]
+    pub const fn kind(&self) -> EncodeErrorKind {
+        self.kind
+    }
+
+    /// The element the error is about.
+    #[must_use]
+    pub const fn element(&self) -> Element {
+        self.element
+    }
+
+    /// The field number when the error is about a data element.
+    #[must_use]
+    pub const fn field(&self) -> Option<u16> {
+        match self.element {
+            Element::Field(n) => Some(n),
+            _ => None,
+        }
+    }
+}
+
+/// A problem in a spec file or a spec built in code.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}{message}", field.map(|n| format!("field {n}: ")).unwrap_or_default())]
+pub struct SpecError {
+    field: Option<u16>,
+    message: String,
+}
+
+impl SpecError {
+    /// Makes an error about `field` (or the spec as a whole when `None`).
+    #[must_use]
+    pub fn new(field: Option<u16>, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+
+    /// The field the problem is in, if it is in one.
+    #[must_use]
+    pub const fn field(&self) -> Option<u16> {
+        self.field
+    }
+
+    /// What is wrong, in words.
+    #[must_use]
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}

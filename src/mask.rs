@@ -1,0 +1,132 @@
+//! Masking of card data in output: PAN first 6 and last 4, track data after the separator,
+//! secrets hidden wholly.
+
+use crate::spec::Mask;
+use crate::view::FieldView;
+use core::fmt;
+
+/// Text longer than this is shown through a heap buffer; shorter text uses the stack.
+const STACK_TEXT: usize = 128;
+
+/// A field value ready to be shown, masked or in clear text (see [`FieldView::masked`]).
+#[derive(Clone, Copy)]
+pub struct Masked<'a> {
+    field: FieldView<'a>,
+    clear: bool,
+}
+
+impl<'a> Masked<'a> {
+    pub(crate) const fn new(field: FieldView<'a>, clear: bool) -> Self {
+        Self { field, clear }
+    }
+}
+
+impl fmt::Display for Masked<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mask = if self.clear {
+            Mask::None
+        } else {
+            self.field.spec().mask
+        };
+        let needed = self.field.text_len();
+        let mut stack = [0u8; STACK_TEXT];
+        let mut heap = Vec::new();
+        let buf: &mut [u8] = if needed <= STACK_TEXT {
+            &mut stack
+        } else {
+            heap.resize(needed, 0);
+            &mut heap
+        };
+        let text = self.field.text_into(buf).map_err(|_| fmt::Error)?;
+        write_masked(f, mask, text)
+    }
+}
+
+impl fmt::Debug for Masked<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\"{self}\"")
+    }
+}
+
+/// Writes `text` with `mask` applied.
+///
+/// # Errors
+/// Whatever the writer returns.
+pub fn write_masked(out: &mut impl fmt::Write, mask: Mask, text: &str) -> fmt::Result {
+    match mask {
+        Mask::None => out.write_str(text),
+        Mask::Pan => write_pan(out, text),
+        Mask::Track => {
+            let sep = text.find(['=', 'D', '^']).unwrap_or(text.len());
+            let (pan, rest) = text.split_at(sep);
+            let pan = pan.strip_prefix(';').unwrap_or(pan);
+            write_pan(out, pan)?;
+            let mut rest = rest.chars();
+            if let Some(separator) = rest.next() {
+                out.write_char(separator)?;
+            }
+            for _ in rest {
+                out.write_char('*')?;
+            }
+            Ok(())
+        }
+        Mask::Secret => out.write_str("[HIDDEN]"),
+    }
+}
+
+/// A card number with all but the first 6 and last 4 digits replaced by `*`; numbers of 10
+/// digits or fewer are masked wholly but for the last 4, and those of 4 or fewer wholly.
+fn write_pan(out: &mut impl fmt::Write, pan: &str) -> fmt::Result {
+    let n = pan.chars().count();
+    let (head, tail) = match n {
+        0..=4 => (0, 0),
+        5..=10 => (0, 4),
+        _ => (6, 4),
+    };
+    for (i, c) in pan.chars().enumerate() {
+        if i < head || i >= n - tail {
+            out.write_char(c)?;
+        } else {
+            out.write_char('*')?;
+        }
+    }
+    Ok(())
+}
+
+/// The masked form of `text` as a `String`.
+#[must_use]
+pub fn masked_string(mask: Mask, text: &str) -> String {
+    let mut s = String::with_capacity(text.len());
+    // Writing into a String cannot fail.
+    let _ = write_masked(&mut s, mask, text);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::masked_string;
+    use crate::spec::Mask;
+
+    #[test]
+    fn masks_pan_first_six_last_four() {
+        assert_eq!(
+            masked_string(Mask::Pan, "4242424242424242"),
+            "424242******4242"
+        );
+        assert_eq!(masked_string(Mask::Pan, "1234567890"), "******7890");
+        assert_eq!(masked_string(Mask::Pan, "1234"), "****");
+    }
+
+    #[test]
+    fn masks_track_after_separator() {
+        assert_eq!(
+            masked_string(Mask::Track, "4242424242424242=29122011000000000000"),
+            "424242******4242=********************"
+        );
+        assert_eq!(
+            masked_string(Mask::Track, "4242424242424242D2912"),
+            "424242******4242D****"
+        );
+        assert_eq!(masked_string(Mask::Secret, "0123456789ABCDEF"), "[HIDDEN]");
+    }
+}

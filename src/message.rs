@@ -1,0 +1,526 @@
+//! [`Message`], the owned and editable form of a message, and its encoder.
+
+use crate::bitmap::Bitmap;
+use crate::codec::{self, lut, ASCII_TO_EBCDIC};
+use crate::error::{DecodeError, Element, EncodeError, EncodeErrorKind};
+use crate::mti::Mti;
+use crate::spec::{
+    BitmapEncoding, ContentClass, Encoding, FieldSpec, MtiEncoding, Padding, PrefixCounts, Spec,
+};
+use crate::view::{check_content, FieldView, MessageView};
+use bytes::{BufMut, Bytes, BytesMut};
+use core::fmt;
+
+/// One field's content as it goes on the wire, and its length in the field's unit.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Value {
+    wire: Bytes,
+    len: usize,
+}
+
+/// An owned message: built field by field (each value checked against the spec when it is
+/// set) or from a decoded [`MessageView`], edited, and encoded.
+///
+/// Values are kept in their wire form in [`Bytes`], so a message made from a decoded buffer
+/// shares that buffer instead of copying each field, and encoding copies each field once.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Message {
+    header: Bytes,
+    mti: Mti,
+    /// Sorted by field number, at most one entry per number.
+    fields: Vec<(u16, Value)>,
+}
+
+impl Message {
+    /// An empty message of type `mti`.
+    #[must_use]
+    pub const fn new(mti: Mti) -> Self {
+        Self {
+            header: Bytes::new(),
+            mti,
+            fields: Vec::new(),
+        }
+    }
+
+    /// Decodes `input` and keeps it: every field of the message shares the buffer.
+    ///
+    /// # Errors
+    /// The [`DecodeError`] of [`MessageView::decode`].
+    pub fn decode(spec: &Spec, input: Bytes) -> Result<Self, DecodeError> {
+        let view = MessageView::decode(spec, &input)?;
+        Ok(Self::from_view_in(&view, &input))
+    }
+
+    /// An owned copy of a decoded message. The input is copied once into one shared buffer,
+    /// not field by field.
+    #[must_use]
+    pub fn from_view(view: &MessageView<'_>) -> Self {
+        Self::from_view_in(view, &Bytes::copy_from_slice(view.as_bytes()))
+    }
+
+    /// Builds from `view`, whose input is the same bytes as `buf`.
+    fn from_view_in(view: &MessageView<'_>, buf: &Bytes) -> Self {
+        let base = view.as_bytes().as_ptr() as usize;
+        let slice = |part: &[u8]| {
+            let start = (part.as_ptr() as usize).wrapping_sub(base);
+            match start.checked_add(part.len()) {
+                // Always the case: the view's parts lie within its input.
+                Some(end) if end <= buf.len() => buf.slice(start..end),
+                _ => Bytes::copy_from_slice(part),
+            }
+        };
+        let fields = view
+            .fields()
+            .map(|fv| {
+                (
+                    fv.number(),
+                    Value {
+                        wire: slice(fv.as_bytes()),
+                        len: fv.len(),
+                    },
+                )
+            })
+            .collect();
+        Self {
+            header: slice(view.header()),
+            mti: view.mti(),
+            fields,
+        }
+    }
+
+    /// The message type indicator.
+    #[must_use]
+    pub const fn mti(&self) -> Mti {
+        self.mti
+    }
+
+    /// Changes the message type indicator.
+    pub fn set_mti(&mut self, mti: Mti) -> &mut Self {
+        self.mti = mti;
+        self
+    }
+
+    /// The fixed-length header before the MTI (empty when none).
+    #[must_use]
+    pub fn header(&self) -> &[u8] {
+        &self.header
+    }
+
+    /// Sets the header; its length is checked against the spec when encoding.
+    pub fn set_header(&mut self, header: impl Into<Bytes>) -> &mut Self {
+        self.header = header.into();
+        self
+    }
+
+    /// Sets field `n` from its text form: characters for text classes, digits for numbers
+    /// (BCD is packed here), `C`/`D` and digits for amounts, upper- or lower-case hex for
+    /// binary fields. A short value of a fixed field is filled as the spec's padding says.
+    ///
+    /// # Errors
+    /// An [`EncodeError`] for field `n` when the spec does not define it, the value's length is
+    /// out of range (or a fixed field's value is short and the field has no padding), or a
+    /// character breaks the field's class.
+    pub fn set(
+        &mut self,
+        spec: &Spec,
+        n: u16,
+        value: impl AsRef<[u8]>,
+    ) -> Result<&mut Self, EncodeError> {
+        let fs = spec_field(spec, n)?;
+        let value = make_value(fs, n, value.as_ref())?;
+        self.insert(n, value);
+        Ok(self)
+    }
+
+    /// Sets binary field `n` (class `b`) from raw bytes.
+    ///
+    /// # Errors
+    /// As [`Message::set`]; also when the field is not of class `b`.
+    pub fn set_binary(
+        &mut self,
+        spec: &Spec,
+        n: u16,
+        bytes: &[u8],
+    ) -> Result<&mut Self, EncodeError> {
+        let fs = spec_field(spec, n)?;
+        if fs.class != ContentClass::B || fs.encoding == Encoding::Bcd {
+            return Err(EncodeError::new(
+                EncodeErrorKind::InvalidContent {
+                    class: fs.class.name(),
+                    position: 0,
+                },
+                Element::Field(n),
+            ));
+        }
+        let mut hex = vec![0u8; bytes.len() * 2];
+        codec::hex_upper_into(bytes, &mut hex);
+        self.set(spec, n, hex)
+    }
+
+    fn insert(&mut self, n: u16, value: Value) {
+        match self.fields.binary_search_by_key(&n, |(k, _)| *k) {
+            Ok(i) => {
+                if let Some(slot) = self.fields.get_mut(i) {
+                    slot.1 = value;
+                }
+            }
+            Err(i) => self.fields.insert(i, (n, value)),
+        }
+    }
+
+    /// Removes field `n`; returns whether it was present.
+    pub fn remove(&mut self, n: u16) -> bool {
+        match self.fields.binary_search_by_key(&n, |(k, _)| *k) {
+            Ok(i) => {
+                self.fields.remove(i);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Whether field `n` is present.
+    #[must_use]
+    pub fn has(&self, n: u16) -> bool {
+        self.fields.binary_search_by_key(&n, |(k, _)| *k).is_ok()
+    }
+
+    /// The numbers of the fields present, ascending.
+    pub fn numbers(&self) -> impl Iterator<Item = u16> + '_ {
+        self.fields.iter().map(|(n, _)| *n)
+    }
+
+    /// The bitmap of the fields present (without the secondary/tertiary flags).
+    #[must_use]
+    pub fn bitmap(&self) -> Bitmap {
+        let mut b = Bitmap::new();
+        for (n, _) in &self.fields {
+            b.insert(*n);
+        }
+        b
+    }
+
+    /// Field `n` read through `spec` (the spec the message was built or decoded with).
+    #[must_use]
+    pub fn field<'m>(&'m self, spec: &'m Spec, n: u16) -> Option<FieldView<'m>> {
+        let i = self.fields.binary_search_by_key(&n, |(k, _)| *k).ok()?;
+        let (_, v) = self.fields.get(i)?;
+        Some(FieldView::new(n, spec.field(n)?, &v.wire, v.len))
+    }
+
+    /// The fields present, read through `spec`.
+    pub fn fields<'m>(&'m self, spec: &'m Spec) -> impl Iterator<Item = FieldView<'m>> + 'm {
+        self.fields
+            .iter()
+            .filter_map(|(n, v)| Some(FieldView::new(*n, spec.field(*n)?, &v.wire, v.len)))
+    }
+
+    /// A copy with only the fields `numbers` (and the header and MTI), the usual start of a
+    /// response or a reversal.
+    #[must_use]
+    pub fn with_only(&self, numbers: &[u16]) -> Self {
+        Self {
+            header: self.header.clone(),
+            mti: self.mti,
+            fields: self
+                .fields
+                .iter()
+                .filter(|(n, _)| numbers.contains(n))
+                .cloned()
+                .collect(),
+        }
+    }
+
+    /// The response to this request: the response MTI (see [`Mti::response`]) and a copy of
+    /// the fields `echo`, which the host then completes (e.g. field 39). `None` if this
+    /// message is already a response.
+    #[must_use]
+    pub fn response(&self, echo: &[u16]) -> Option<Self> {
+        let mut m = self.with_only(echo);
+        m.mti = self.mti.response()?;
+        Some(m)
+    }
+
+    /// The exact number of bytes [`Message::encode`] writes.
+    ///
+    /// # Errors
+    /// As [`Message::encode`].
+    pub fn encoded_len(&self, spec: &Spec) -> Result<usize, EncodeError> {
+        let layout = spec.layout();
+        let (_, bitmaps) = self.plan_bitmap(spec)?;
+        let mut total = layout.header_length
+            + layout.mti_encoding.wire_len()
+            + bitmaps * layout.bitmap_encoding.wire_len();
+        for (n, v) in &self.fields {
+            let fs = spec_field(spec, *n)?;
+            check_len(fs, *n, v)?;
+            total += fs.prefix.map_or(0, |p| p.wire_len()) + v.wire.len();
+        }
+        Ok(total)
+    }
+
+    /// Works out the bitmap words with their flags, and how many bitmaps go on the wire.
+    fn plan_bitmap(&self, spec: &Spec) -> Result<([u64; 3], usize), EncodeError> {
+        let mut bitmap = self.bitmap();
+        let highest = self.fields.last().map_or(0, |(n, _)| *n);
+        let mut count = 1;
+        if highest > 64 {
+            bitmap.insert(1);
+            count = 2;
+        }
+        if highest > 128 {
+            if !spec.layout().tertiary_bitmap {
+                return Err(EncodeError::new(
+                    EncodeErrorKind::NoTertiaryBitmap,
+                    Element::Field(highest),
+                ));
+            }
+            bitmap.insert(65);
+            count = 3;
+        }
+        Ok((bitmap.words(), count))
+    }
+
+    /// Encodes the message with `spec` into `out` (a `Vec<u8>` or `BytesMut`, which can be
+    /// reused across messages). Nothing is allocated per field.
+    ///
+    /// # Errors
+    /// An [`EncodeError`] when the header's length differs from the spec's, a field is not
+    /// defined by the spec or its length does not fit the spec (for example a message built
+    /// with another spec), or a field above 128 needs a tertiary bitmap the spec lacks.
+    /// Nothing is guaranteed about `out` after an error.
+    pub fn encode<B: BufMut>(&self, spec: &Spec, out: &mut B) -> Result<(), EncodeError> {
+        let layout = spec.layout();
+        if self.header.len() != layout.header_length {
+            return Err(EncodeError::new(
+                EncodeErrorKind::HeaderLength {
+                    expected: layout.header_length,
+                    actual: self.header.len(),
+                },
+                Element::Header,
+            ));
+        }
+        let (words, count) = self.plan_bitmap(spec)?;
+        out.put_slice(&self.header);
+        write_mti(self.mti, layout.mti_encoding, out);
+        for w in words.iter().take(count) {
+            write_bitmap(*w, layout.bitmap_encoding, out);
+        }
+        for (n, v) in &self.fields {
+            let fs = spec_field(spec, *n)?;
+            check_len(fs, *n, v)?;
+            if let Some(prefix) = &fs.prefix {
+                let value = match prefix.counts {
+                    PrefixCounts::Units => v.len,
+                    PrefixCounts::Bytes => v.wire.len(),
+                    PrefixCounts::Nibbles if fs.encoding == Encoding::Bcd => v.len,
+                    PrefixCounts::Nibbles => v.wire.len() * 2,
+                };
+                codec::prefix_write(prefix, value as u64, out);
+            }
+            out.put_slice(&v.wire);
+        }
+        Ok(())
+    }
+
+    /// Encodes into a new `Vec<u8>` of exactly the right size.
+    ///
+    /// # Errors
+    /// As [`Message::encode`].
+    pub fn to_vec(&self, spec: &Spec) -> Result<Vec<u8>, EncodeError> {
+        let mut out = Vec::with_capacity(self.encoded_len(spec)?);
+        self.encode(spec, &mut out)?;
+        Ok(out)
+    }
+}
+
+fn spec_field(spec: &Spec, n: u16) -> Result<&FieldSpec, EncodeError> {
+    spec.field(n).ok_or(EncodeError::new(
+        EncodeErrorKind::FieldNotInSpec,
+        Element::Field(n),
+    ))
+}
+
+/// Checks a stored value against the field's length rules.
+#[inline]
+fn check_len(fs: &FieldSpec, n: u16, v: &Value) -> Result<(), EncodeError> {
+    let (min, max) = if fs.is_fixed() {
+        (fs.length as usize, fs.length as usize)
+    } else {
+        (fs.min_length as usize, fs.length as usize)
+    };
+    if v.len < min || v.len > max || fs.wire_len(v.len) != v.wire.len() {
+        return Err(EncodeError::new(
+            EncodeErrorKind::LengthOutOfRange {
+                len: v.len,
+                min,
+                max,
+            },
+            Element::Field(n),
+        ));
+    }
+    Ok(())
+}
+
+/// Turns a value's text form into its wire form, checking it against the field.
+fn make_value(fs: &FieldSpec, n: u16, text: &[u8]) -> Result<Value, EncodeError> {
+    let element = Element::Field(n);
+    let bad = |position| {
+        EncodeError::new(
+            EncodeErrorKind::InvalidContent {
+                class: fs.class.name(),
+                position,
+            },
+            element,
+        )
+    };
+    let hex_bytes = fs.class == ContentClass::B && fs.encoding != Encoding::Bcd;
+    if hex_bytes && text.len() % 2 == 1 {
+        return Err(bad(text.len()));
+    }
+    let units = if hex_bytes {
+        text.len() / 2
+    } else {
+        text.len()
+    };
+    let (min, max) = if fs.is_fixed() {
+        (fs.length as usize, fs.length as usize)
+    } else {
+        (fs.min_length as usize, fs.length as usize)
+    };
+    let out_of_range = EncodeError::new(
+        EncodeErrorKind::LengthOutOfRange {
+            len: units,
+            min,
+            max,
+        },
+        element,
+    );
+    if units > max {
+        return Err(out_of_range);
+    }
+    // Fill a short fixed value as the spec says.
+    let mut padded;
+    let text = if units < min {
+        let fill = min - units;
+        padded = Vec::with_capacity(min);
+        match (fs.padding, fs.is_fixed()) {
+            (Padding::LeftZeros, true) if fs.class != ContentClass::Xn => {
+                padded.resize(fill, b'0');
+                padded.extend_from_slice(text);
+            }
+            (Padding::LeftZeros, true) => {
+                // Keep the sign first: C00001234.
+                let (sign, digits) = text.split_first().ok_or(out_of_range)?;
+                padded.push(*sign);
+                padded.resize(1 + fill, b'0');
+                padded.extend_from_slice(digits);
+            }
+            (Padding::RightSpaces, true) => {
+                padded.extend_from_slice(text);
+                padded.resize(min, b' ');
+            }
+            _ => return Err(out_of_range),
+        }
+        padded.as_slice()
+    } else {
+        text
+    };
+    let len = if hex_bytes {
+        text.len() / 2
+    } else {
+        text.len()
+    };
+    // Check the text form against the class.
+    if hex_bytes || fs.class == ContentClass::B {
+        codec::hex_check(text).map_err(bad)?;
+    } else {
+        let digits_ok = |t: &[u8]| -> Result<(), usize> {
+            match fs.class {
+                // BCD track data writes `=` as the D nibble.
+                ContentClass::Z => codec::ascii_check(t, ContentClass::Z),
+                c => codec::ascii_check(t, c),
+            }
+        };
+        digits_ok(text).map_err(bad)?;
+    }
+    let mut wire = BytesMut::with_capacity(fs.wire_len(len));
+    match fs.encoding {
+        Encoding::Ascii => wire.put_slice(text),
+        Encoding::AsciiHex => {
+            wire.put_slice(text);
+            wire.make_ascii_uppercase();
+        }
+        Encoding::Ebcdic => {
+            wire.resize(text.len(), 0);
+            codec::ascii_to_ebcdic(text, &mut wire);
+        }
+        Encoding::EbcdicHex => {
+            for &c in text {
+                wire.put_u8(lut(&ASCII_TO_EBCDIC, c.to_ascii_uppercase()));
+            }
+        }
+        Encoding::Binary => {
+            wire.resize(len, 0);
+            codec::hex_decode_into(text, &mut wire).map_err(bad)?;
+        }
+        Encoding::Bcd => match (fs.class, text.split_first()) {
+            (ContentClass::Xn, Some((sign, digits))) => {
+                wire.put_u8(*sign);
+                codec::bcd_write(digits, fs.bcd_pad, &mut wire);
+            }
+            _ => codec::bcd_write(text, fs.bcd_pad, &mut wire),
+        },
+    }
+    // The stored form must decode as it will on the wire.
+    check_content(fs, &wire, len).map_err(bad)?;
+    Ok(Value {
+        wire: wire.freeze(),
+        len,
+    })
+}
+
+fn write_mti<B: BufMut>(mti: Mti, encoding: MtiEncoding, out: &mut B) {
+    let [a, b, c, d] = *mti.as_bytes();
+    match encoding {
+        MtiEncoding::Ascii => out.put_slice(&[a, b, c, d]),
+        MtiEncoding::Ebcdic => out.put_slice(&[a, b, c, d].map(|x| lut(&ASCII_TO_EBCDIC, x))),
+        MtiEncoding::Bcd => {
+            let z = b'0';
+            out.put_slice(&[(a - z) << 4 | (b - z), (c - z) << 4 | (d - z)]);
+        }
+    }
+}
+
+fn write_bitmap<B: BufMut>(word: u64, encoding: BitmapEncoding, out: &mut B) {
+    match encoding {
+        BitmapEncoding::Binary => out.put_u64(word),
+        BitmapEncoding::AsciiHex | BitmapEncoding::EbcdicHex => {
+            let mut hex = [0u8; 16];
+            codec::hex_upper_into(&word.to_be_bytes(), &mut hex);
+            if encoding == BitmapEncoding::EbcdicHex {
+                hex = hex.map(|x| lut(&ASCII_TO_EBCDIC, x));
+            }
+            out.put_slice(&hex);
+        }
+    }
+}
+
+impl fmt::Debug for Message {
+    /// Field numbers and wire lengths only: a message does not know its spec, so it cannot
+    /// tell card data from other data. Read fields through [`Message::field`] to show them
+    /// masked.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Message")
+            .field("mti", &self.mti)
+            .field(
+                "fields",
+                &self
+                    .fields
+                    .iter()
+                    .map(|(n, v)| (*n, v.wire.len()))
+                    .collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}

@@ -1,0 +1,281 @@
+//! Message specs: how every data element of a dialect is encoded.
+//!
+//! A [`Spec`] is loaded from a TOML file (see `specs/` in the repository for the format) or
+//! built in code, validated, and compiled into a table indexed by field number, so that the
+//! decoder finds a field's format with one array look-up.
+
+mod builtin;
+mod field;
+mod toml_file;
+
+pub use field::{
+    BcdPad, ContentClass, Encoding, FieldSpec, LengthPrefix, Mask, Padding, PrefixCounts,
+    PrefixEncoding,
+};
+
+use crate::error::SpecError;
+use serde::{Deserialize, Serialize};
+
+/// The highest field number a message can carry (three bitmaps).
+pub const MAX_FIELD: u16 = 192;
+
+/// How the MTI is written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MtiEncoding {
+    /// Four ASCII digits.
+    #[default]
+    Ascii,
+    /// Four EBCDIC digits.
+    Ebcdic,
+    /// Two BCD bytes.
+    Bcd,
+}
+
+impl MtiEncoding {
+    /// Bytes the MTI takes on the wire.
+    #[must_use]
+    pub const fn wire_len(self) -> usize {
+        match self {
+            Self::Ascii | Self::Ebcdic => 4,
+            Self::Bcd => 2,
+        }
+    }
+}
+
+/// How each bitmap is written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BitmapEncoding {
+    /// Eight raw bytes.
+    #[default]
+    Binary,
+    /// Sixteen ASCII hex characters.
+    AsciiHex,
+    /// Sixteen EBCDIC hex characters.
+    EbcdicHex,
+}
+
+impl BitmapEncoding {
+    /// Bytes one bitmap takes on the wire.
+    #[must_use]
+    pub const fn wire_len(self) -> usize {
+        match self {
+            Self::Binary => 8,
+            Self::AsciiHex | Self::EbcdicHex => 16,
+        }
+    }
+}
+
+/// The message-level layout: header, MTI and bitmaps.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct MessageLayout {
+    /// Bytes of fixed-length header before the MTI (0 for none).
+    pub header_length: usize,
+    /// How the MTI is written.
+    pub mti_encoding: MtiEncoding,
+    /// How each bitmap is written.
+    pub bitmap_encoding: BitmapEncoding,
+    /// Whether bit 65 announces a tertiary bitmap (fields 129–192) instead of field 65.
+    pub tertiary_bitmap: bool,
+}
+
+impl MessageLayout {
+    /// A layout with no header.
+    #[must_use]
+    pub const fn new(mti_encoding: MtiEncoding, bitmap_encoding: BitmapEncoding) -> Self {
+        Self {
+            header_length: 0,
+            mti_encoding,
+            bitmap_encoding,
+            tertiary_bitmap: false,
+        }
+    }
+
+    /// The same layout with a fixed header of `len` bytes.
+    #[must_use]
+    pub const fn with_header(self, len: usize) -> Self {
+        Self {
+            header_length: len,
+            ..self
+        }
+    }
+
+    /// The same layout with bit 65 announcing a tertiary bitmap.
+    #[must_use]
+    pub const fn with_tertiary_bitmap(self) -> Self {
+        Self {
+            tertiary_bitmap: true,
+            ..self
+        }
+    }
+}
+
+/// A compiled message spec: the layout and the format of every field, indexed by number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spec {
+    name: String,
+    description: String,
+    layout: MessageLayout,
+    /// Index `n` holds field `n`; indexes 0 and 1 are always empty.
+    fields: Box<[Option<FieldSpec>]>,
+}
+
+impl Spec {
+    /// Builds and validates a spec from a layout and `(number, format)` pairs.
+    ///
+    /// # Errors
+    /// A [`SpecError`] naming the field when a number is outside 2–192, is given twice, is 65
+    /// while bit 65 announces a tertiary bitmap, or its format is inconsistent (for example BCD
+    /// text, a binary prefix of 3 bytes, or a maximum the prefix cannot express).
+    pub fn new(
+        name: &str,
+        layout: MessageLayout,
+        fields: impl IntoIterator<Item = (u16, FieldSpec)>,
+    ) -> Result<Self, SpecError> {
+        let mut table: Vec<Option<FieldSpec>> = vec![None; usize::from(MAX_FIELD) + 1];
+        for (n, fs) in fields {
+            if !(2..=MAX_FIELD).contains(&n) {
+                return Err(SpecError::new(Some(n), "field numbers run from 2 to 192"));
+            }
+            if n == 65 && layout.tertiary_bitmap {
+                return Err(SpecError::new(
+                    Some(n),
+                    "bit 65 announces the tertiary bitmap in this spec, so field 65 cannot be defined",
+                ));
+            }
+            validate_field(n, &fs)?;
+            match table.get_mut(usize::from(n)) {
+                Some(slot @ None) => *slot = Some(fs),
+                _ => return Err(SpecError::new(Some(n), "defined twice")),
+            }
+        }
+        Ok(Self {
+            name: name.to_owned(),
+            description: String::new(),
+            layout,
+            fields: table.into_boxed_slice(),
+        })
+    }
+
+    /// The same spec with a description.
+    #[must_use]
+    pub fn with_description(mut self, description: &str) -> Self {
+        description.clone_into(&mut self.description);
+        self
+    }
+
+    /// Loads a spec from the TOML format of the files in `specs/`.
+    ///
+    /// # Errors
+    /// A [`SpecError`] naming the field and the problem when the text is not valid TOML, uses an
+    /// unknown key or value, or describes an inconsistent field (see [`Spec::new`]).
+    pub fn from_toml_str(text: &str) -> Result<Self, SpecError> {
+        toml_file::from_toml_str(text)
+    }
+
+    /// A built-in spec by name, parsed once on first use: `iso8583-1987-ascii`,
+    /// `iso8583-1987-binary`, `iso8583-1993-ascii`, … (see [`Spec::builtin_names`]).
+    #[must_use]
+    pub fn builtin(name: &str) -> Option<&'static Spec> {
+        builtin::get(name)
+    }
+
+    /// The names of the built-in specs.
+    #[must_use]
+    pub fn builtin_names() -> &'static [&'static str] {
+        builtin::NAMES
+    }
+
+    /// The spec's name.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// What the spec is and what it is based on.
+    #[must_use]
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// The message-level layout.
+    #[must_use]
+    pub const fn layout(&self) -> &MessageLayout {
+        &self.layout
+    }
+
+    /// The format of field `n`, if the spec defines it.
+    #[inline]
+    #[must_use]
+    pub fn field(&self, n: u16) -> Option<&FieldSpec> {
+        self.fields.get(usize::from(n)).and_then(Option::as_ref)
+    }
+
+    /// The defined fields in ascending order.
+    pub fn fields(&self) -> impl Iterator<Item = (u16, &FieldSpec)> + '_ {
+        self.fields
+            .iter()
+            .enumerate()
+            .filter_map(|(n, f)| Some((u16::try_from(n).ok()?, f.as_ref()?)))
+    }
+}
+
+/// Checks that one field's settings make sense together.
+fn validate_field(n: u16, fs: &FieldSpec) -> Result<(), SpecError> {
+    let err = |msg: &str| Err(SpecError::new(Some(n), msg));
+    let binary_encoding = matches!(
+        fs.encoding,
+        Encoding::Binary | Encoding::AsciiHex | Encoding::EbcdicHex
+    );
+    if binary_encoding && fs.class != ContentClass::B {
+        return err("binary, ascii-hex and ebcdic-hex encodings are for class b only");
+    }
+    if fs.class == ContentClass::B && !binary_encoding && fs.encoding != Encoding::Bcd {
+        return err("class b takes encoding binary, ascii-hex, ebcdic-hex or bcd (hex nibbles)");
+    }
+    if fs.encoding == Encoding::Bcd
+        && matches!(
+            fs.class,
+            ContentClass::A | ContentClass::An | ContentClass::Ans
+        )
+    {
+        return err("bcd encoding holds digits only: use class n, z, xn or b");
+    }
+    if fs.length == 0 {
+        return err("length must be at least 1");
+    }
+    if fs.min_length > fs.length {
+        return err("min_length is above the length");
+    }
+    if fs.class == ContentClass::Xn && fs.length < 2 {
+        return err("class xn needs a length of at least 2 (sign and one digit)");
+    }
+    if let Some(prefix) = fs.prefix {
+        let width_ok = match prefix.encoding {
+            PrefixEncoding::Binary => matches!(prefix.width, 1 | 2 | 4),
+            _ => (1..=6).contains(&prefix.width),
+        };
+        if !width_ok {
+            return err("a prefix has 1 to 6 digits, or 1, 2 or 4 bytes when binary");
+        }
+        let needed = match prefix.counts {
+            PrefixCounts::Units => u64::from(fs.length),
+            PrefixCounts::Bytes => fs.wire_len(fs.length as usize) as u64,
+            PrefixCounts::Nibbles => {
+                if fs.encoding == Encoding::Bcd {
+                    u64::from(fs.length)
+                } else {
+                    2 * fs.wire_len(fs.length as usize) as u64
+                }
+            }
+        };
+        if needed > prefix.max_value() {
+            return err("the maximum length does not fit in the length prefix");
+        }
+    } else if fs.min_length != 0 {
+        return err("min_length is for variable fields only");
+    }
+    Ok(())
+}

@@ -1,0 +1,573 @@
+//! Zero-copy decoding: [`MessageView`] borrows the input and records where each field is.
+
+use crate::bitmap::Bitmap;
+use crate::codec::{self, lut, EBCDIC_TO_ASCII};
+use crate::error::{DecodeError, DecodeErrorKind, Element};
+use crate::mask;
+use crate::mti::Mti;
+use crate::spec::{
+    BitmapEncoding, ContentClass, Encoding, FieldSpec, MtiEncoding, PrefixCounts, Spec, MAX_FIELD,
+};
+use core::fmt;
+
+/// Where a field's content lies in the input.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Span {
+    /// Offset of the content (after the prefix).
+    start: u32,
+    /// Length of the content on the wire, in bytes.
+    wire: u32,
+    /// Length in the field's unit (digits, characters, bytes).
+    len: u32,
+}
+
+/// A decoded message that borrows its input: the MTI, the bitmap and the place of every field.
+///
+/// Decoding validates everything (lengths, content classes, the bitmap against the spec, no
+/// trailing bytes) and allocates nothing; [`MessageView::field`] is one array look-up.
+#[derive(Clone)]
+pub struct MessageView<'a> {
+    spec: &'a Spec,
+    input: &'a [u8],
+    mti: Mti,
+    bitmap: Bitmap,
+    spans: [Span; MAX_FIELD as usize + 1],
+}
+
+/// A cursor over the input that never reads past its end.
+struct Reader<'a> {
+    input: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    #[inline]
+    fn take(&mut self, n: usize, element: Element) -> Result<&'a [u8], DecodeError> {
+        let rest = self.input.get(self.pos..).unwrap_or_default();
+        match rest.get(..n) {
+            Some(s) => {
+                self.pos += n;
+                Ok(s)
+            }
+            None => Err(DecodeError::new(
+                DecodeErrorKind::Truncated {
+                    needed: n,
+                    available: rest.len(),
+                },
+                element,
+                self.pos,
+            )),
+        }
+    }
+}
+
+impl<'a> MessageView<'a> {
+    /// Decodes one complete message.
+    ///
+    /// # Errors
+    /// A [`DecodeError`] with the element and absolute offset when the input is truncated
+    /// anywhere, a length prefix is not a number or is out of range, content breaks its
+    /// field's class, the bitmap announces a field the spec does not define, or bytes are left
+    /// over after the last field.
+    pub fn decode(spec: &'a Spec, input: &'a [u8]) -> Result<Self, DecodeError> {
+        let layout = spec.layout();
+        let mut r = Reader { input, pos: 0 };
+        r.take(layout.header_length, Element::Header)?;
+        let mti = read_mti(&mut r, layout.mti_encoding)?;
+        let primary = read_bitmap(&mut r, layout.bitmap_encoding, 1)?;
+        let mut secondary = 0;
+        let mut tertiary = 0;
+        if primary >> 63 == 1 {
+            secondary = read_bitmap(&mut r, layout.bitmap_encoding, 2)?;
+            if layout.tertiary_bitmap && secondary >> 63 == 1 {
+                tertiary = read_bitmap(&mut r, layout.bitmap_encoding, 3)?;
+            }
+        }
+        let bitmap = Bitmap::from_words([primary, secondary, tertiary]);
+        let mut spans = [Span::default(); MAX_FIELD as usize + 1];
+        for n in bitmap.iter() {
+            if n == 1 || (n == 65 && layout.tertiary_bitmap) {
+                continue;
+            }
+            let fs = spec.field(n).ok_or(DecodeError::new(
+                DecodeErrorKind::FieldNotInSpec,
+                Element::Field(n),
+                r.pos,
+            ))?;
+            let span = read_field(&mut r, fs, n)?;
+            if let Some(slot) = spans.get_mut(usize::from(n)) {
+                *slot = span;
+            }
+        }
+        if r.pos != input.len() {
+            return Err(DecodeError::new(
+                DecodeErrorKind::TrailingBytes {
+                    count: input.len() - r.pos,
+                },
+                Element::Field(bitmap.iter().last().unwrap_or(0)),
+                r.pos,
+            ));
+        }
+        Ok(Self {
+            spec,
+            input,
+            mti,
+            bitmap,
+            spans,
+        })
+    }
+
+    /// The spec the message was decoded with.
+    #[must_use]
+    pub const fn spec(&self) -> &'a Spec {
+        self.spec
+    }
+
+    /// The whole input.
+    #[must_use]
+    pub const fn as_bytes(&self) -> &'a [u8] {
+        self.input
+    }
+
+    /// The fixed-length header before the MTI (empty when the spec has none).
+    #[must_use]
+    pub fn header(&self) -> &'a [u8] {
+        self.input
+            .get(..self.spec.layout().header_length)
+            .unwrap_or_default()
+    }
+
+    /// The message type indicator.
+    #[must_use]
+    pub const fn mti(&self) -> Mti {
+        self.mti
+    }
+
+    /// The bitmap as read, including the secondary (1) and tertiary (65) flags.
+    #[must_use]
+    pub const fn bitmap(&self) -> Bitmap {
+        self.bitmap
+    }
+
+    /// Whether data element `n` is present.
+    #[must_use]
+    pub fn has(&self, n: u16) -> bool {
+        self.field(n).is_some()
+    }
+
+    /// Data element `n`, if present. Bitmap flags (1, and 65 when it announces a tertiary
+    /// bitmap) are not data elements.
+    #[inline]
+    #[must_use]
+    pub fn field(&self, n: u16) -> Option<FieldView<'a>> {
+        if n == 1 || !self.bitmap.contains(n) {
+            return None;
+        }
+        let spec = self.spec.field(n)?;
+        let span = self.spans.get(usize::from(n))?;
+        let start = span.start as usize;
+        let raw = self.input.get(start..start + span.wire as usize)?;
+        Some(FieldView {
+            number: n,
+            spec,
+            raw,
+            len: span.len as usize,
+        })
+    }
+
+    /// The data elements present, in ascending order.
+    pub fn fields(&self) -> impl Iterator<Item = FieldView<'a>> + '_ {
+        self.bitmap.iter().filter_map(|n| self.field(n))
+    }
+
+    /// Whether the MTI is a response and field 39 is present.
+    #[must_use]
+    pub fn response_code(&self) -> Option<FieldView<'a>> {
+        self.field(39)
+    }
+}
+
+#[inline]
+fn read_mti(r: &mut Reader<'_>, encoding: MtiEncoding) -> Result<Mti, DecodeError> {
+    let at = r.pos;
+    let bad = DecodeError::new(DecodeErrorKind::InvalidMti, Element::Mti, at);
+    let raw = r.take(encoding.wire_len(), Element::Mti)?;
+    let digits: [u8; 4] = match (encoding, raw) {
+        (MtiEncoding::Ascii, &[a, b, c, d]) => [a, b, c, d],
+        (MtiEncoding::Ebcdic, &[a, b, c, d]) => [a, b, c, d].map(|x| lut(&EBCDIC_TO_ASCII, x)),
+        (MtiEncoding::Bcd, &[x, y]) => {
+            [x >> 4, x & 0xF, y >> 4, y & 0xF].map(|d| if d <= 9 { b'0' + d } else { b'X' })
+        }
+        _ => return Err(bad),
+    };
+    Mti::new(digits).ok_or(bad)
+}
+
+#[inline]
+fn read_bitmap(
+    r: &mut Reader<'_>,
+    encoding: BitmapEncoding,
+    which: u8,
+) -> Result<u64, DecodeError> {
+    let at = r.pos;
+    let raw = r.take(encoding.wire_len(), Element::Bitmap(which))?;
+    let bad = DecodeError::new(DecodeErrorKind::InvalidBitmap, Element::Bitmap(which), at);
+    match encoding {
+        BitmapEncoding::Binary => {
+            let bytes: [u8; 8] = raw.try_into().map_err(|_| bad)?;
+            Ok(u64::from_be_bytes(bytes))
+        }
+        BitmapEncoding::AsciiHex | BitmapEncoding::EbcdicHex => {
+            let mut v = 0u64;
+            for &c in raw {
+                let c = if encoding == BitmapEncoding::EbcdicHex {
+                    lut(&EBCDIC_TO_ASCII, c)
+                } else {
+                    c
+                };
+                v = v << 4 | u64::from(codec::hex_value(c).ok_or(bad)?);
+            }
+            Ok(v)
+        }
+    }
+}
+
+/// Reads one field at the cursor: its prefix, its content, and the checks of both.
+#[inline]
+fn read_field(r: &mut Reader<'_>, fs: &FieldSpec, n: u16) -> Result<Span, DecodeError> {
+    let element = Element::Field(n);
+    let prefix_at = r.pos;
+    let (len, wire) = match &fs.prefix {
+        None => (fs.length as usize, fs.wire_len(fs.length as usize)),
+        Some(prefix) => {
+            let raw = r.take(prefix.wire_len(), element)?;
+            let value = codec::prefix_read(prefix, raw).ok_or(DecodeError::new(
+                DecodeErrorKind::InvalidLengthPrefix,
+                element,
+                prefix_at,
+            ))?;
+            let value = usize::try_from(value).unwrap_or(usize::MAX);
+            let (len, wire) = units_from_prefix(fs, prefix.counts, value);
+            if len > fs.length as usize || len < fs.min_length as usize {
+                return Err(DecodeError::new(
+                    DecodeErrorKind::LengthOutOfRange {
+                        len,
+                        min: fs.min_length as usize,
+                        max: fs.length as usize,
+                    },
+                    element,
+                    prefix_at,
+                ));
+            }
+            (len, wire)
+        }
+    };
+    let start = r.pos;
+    let raw = r.take(wire, element)?;
+    let (len, wire) = refine_bcd_len(fs, raw, len, wire);
+    check_content(fs, raw, len)
+        .map_err(|p| DecodeError::new(invalid(fs.class), element, start + p))?;
+    Ok(Span {
+        start: u32::try_from(start).unwrap_or(u32::MAX),
+        wire: u32::try_from(wire).unwrap_or(u32::MAX),
+        len: u32::try_from(len).unwrap_or(u32::MAX),
+    })
+}
+
+const fn invalid(class: ContentClass) -> DecodeErrorKind {
+    DecodeErrorKind::InvalidContent {
+        class: class.name(),
+    }
+}
+
+/// The content length (field units) and the wire length from a prefix value.
+#[inline]
+fn units_from_prefix(fs: &FieldSpec, counts: PrefixCounts, value: usize) -> (usize, usize) {
+    match counts {
+        PrefixCounts::Units => (value, fs.wire_len(value)),
+        PrefixCounts::Bytes => (units_from_wire(fs, value), value),
+        PrefixCounts::Nibbles if fs.encoding == Encoding::Bcd => (value, fs.wire_len(value)),
+        PrefixCounts::Nibbles => {
+            let wire = value.div_ceil(2);
+            (units_from_wire(fs, wire), wire)
+        }
+    }
+}
+
+/// The content length of `wire` bytes (for BCD, assuming an even digit count; see
+/// [`refine_bcd_len`]).
+#[inline]
+fn units_from_wire(fs: &FieldSpec, wire: usize) -> usize {
+    match (fs.encoding, fs.class) {
+        (Encoding::Bcd, ContentClass::Xn) => 1 + wire.saturating_sub(1) * 2,
+        (Encoding::Bcd, _) => wire * 2,
+        (Encoding::AsciiHex | Encoding::EbcdicHex, _) => wire / 2,
+        _ => wire,
+    }
+}
+
+/// A BCD field whose prefix counts bytes has an odd digit count when its filler nibble is
+/// `F`; the length shrinks by one then (jPOS `IFEB_LLNUM` style).
+#[inline]
+fn refine_bcd_len(fs: &FieldSpec, raw: &[u8], len: usize, wire: usize) -> (usize, usize) {
+    let by_bytes = matches!(fs.prefix.map(|p| p.counts), Some(PrefixCounts::Bytes));
+    if !(by_bytes && fs.encoding == Encoding::Bcd && fs.bcd_pad.nibble() == 0xF) || len == 0 {
+        return (len, wire);
+    }
+    let filler = if fs.bcd_pad.is_left() {
+        raw.first().map(|b| b >> 4)
+    } else {
+        raw.last().map(|b| b & 0xF)
+    };
+    if filler == Some(0xF) && fs.class != ContentClass::B {
+        (len - 1, wire)
+    } else {
+        (len, wire)
+    }
+}
+
+/// Checks a field's content against its class; the error is the byte offset within the
+/// content.
+#[inline]
+pub(crate) fn check_content(fs: &FieldSpec, raw: &[u8], len: usize) -> Result<(), usize> {
+    match fs.encoding {
+        Encoding::Ascii => codec::ascii_check(raw, fs.class),
+        Encoding::Ebcdic => codec::ebcdic_check(raw, fs.class),
+        Encoding::Binary => Ok(()),
+        Encoding::AsciiHex => codec::hex_check(raw),
+        Encoding::EbcdicHex => {
+            match raw
+                .iter()
+                .position(|&c| codec::hex_value(lut(&EBCDIC_TO_ASCII, c)).is_none())
+            {
+                Some(p) => Err(p),
+                None => Ok(()),
+            }
+        }
+        Encoding::Bcd => {
+            if fs.class == ContentClass::Xn {
+                let (sign, digits) = raw.split_first().ok_or(0usize)?;
+                if !matches!(sign, b'C' | b'D') {
+                    return Err(0);
+                }
+                codec::bcd_check(digits, len.saturating_sub(1), ContentClass::N, fs.bcd_pad)
+                    .map_err(|d| 1 + d / 2)
+            } else {
+                codec::bcd_check(raw, len, fs.class, fs.bcd_pad).map_err(|d| d / 2)
+            }
+        }
+    }
+}
+
+/// One data element of a decoded message: borrowed wire bytes plus its format.
+#[derive(Clone, Copy)]
+pub struct FieldView<'a> {
+    number: u16,
+    spec: &'a FieldSpec,
+    raw: &'a [u8],
+    len: usize,
+}
+
+/// Why a field's value could not be given in the form asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ValueError {
+    /// The buffer given is shorter than the value.
+    #[error("buffer of {given} bytes is too small for a value of {needed}")]
+    BufferTooSmall {
+        /// Bytes the value needs.
+        needed: usize,
+        /// Bytes the buffer has.
+        given: usize,
+    },
+    /// The value is not text on the wire (BCD, EBCDIC or binary): use
+    /// [`FieldView::text_into`].
+    #[error("the value is not ASCII text on the wire")]
+    NotAsciiText,
+    /// The value is not a number that fits in a `u64`.
+    #[error("the value is not a number that fits in 64 bits")]
+    NotANumber,
+}
+
+impl<'a> FieldView<'a> {
+    pub(crate) const fn new(number: u16, spec: &'a FieldSpec, raw: &'a [u8], len: usize) -> Self {
+        Self {
+            number,
+            spec,
+            raw,
+            len,
+        }
+    }
+
+    /// The field number.
+    #[must_use]
+    pub const fn number(&self) -> u16 {
+        self.number
+    }
+
+    /// The field's format.
+    #[must_use]
+    pub const fn spec(&self) -> &'a FieldSpec {
+        self.spec
+    }
+
+    /// The content's bytes as they are on the wire, without the length prefix.
+    #[must_use]
+    pub const fn as_bytes(&self) -> &'a [u8] {
+        self.raw
+    }
+
+    /// The length in the field's unit (digits, characters or bytes).
+    #[must_use]
+    pub const fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the value is empty (a variable field of length 0).
+    #[must_use]
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The value as `&str`, borrowed from the input, when it is ASCII text on the wire.
+    ///
+    /// # Errors
+    /// [`ValueError::NotAsciiText`] when the field is BCD, EBCDIC or binary: use
+    /// [`FieldView::text_into`] with a buffer instead.
+    pub fn as_str(&self) -> Result<&'a str, ValueError> {
+        if self.spec.encoding != Encoding::Ascii && self.spec.encoding != Encoding::AsciiHex {
+            return Err(ValueError::NotAsciiText);
+        }
+        core::str::from_utf8(self.raw).map_err(|_| ValueError::NotAsciiText)
+    }
+
+    /// The length of the value as text (see [`FieldView::text_into`]).
+    #[must_use]
+    pub const fn text_len(&self) -> usize {
+        self.spec.text_len(self.len)
+    }
+
+    /// Writes the value as text into `buf` and returns it: characters for text classes
+    /// (EBCDIC translated, BCD digits as `0`–`9`, the track separator as `D`), upper-case hex
+    /// for binary fields. Allocates nothing.
+    ///
+    /// # Errors
+    /// [`ValueError::BufferTooSmall`] when `buf` is shorter than [`FieldView::text_len`].
+    pub fn text_into<'b>(&self, buf: &'b mut [u8]) -> Result<&'b str, ValueError> {
+        let needed = self.text_len();
+        let given = buf.len();
+        let out = buf
+            .get_mut(..needed)
+            .ok_or(ValueError::BufferTooSmall { needed, given })?;
+        match self.spec.encoding {
+            Encoding::Ascii => out.copy_from_slice(self.raw),
+            Encoding::AsciiHex => {
+                for (o, &c) in out.iter_mut().zip(self.raw) {
+                    *o = c.to_ascii_uppercase();
+                }
+            }
+            Encoding::Ebcdic | Encoding::EbcdicHex => codec::ebcdic_to_ascii(self.raw, out),
+            Encoding::Binary => codec::hex_upper_into(self.raw, out),
+            Encoding::Bcd => {
+                if self.spec.class == ContentClass::Xn {
+                    if let (Some((sign, digits)), Some((o_sign, o_digits))) =
+                        (self.raw.split_first(), out.split_first_mut())
+                    {
+                        *o_sign = *sign;
+                        codec::bcd_text_into(digits, needed - 1, self.spec.bcd_pad, o_digits);
+                    }
+                } else {
+                    codec::bcd_text_into(self.raw, needed, self.spec.bcd_pad, out);
+                }
+            }
+        }
+        if self.spec.encoding == Encoding::EbcdicHex {
+            out.make_ascii_uppercase();
+        }
+        // Every path above writes ASCII only.
+        core::str::from_utf8(out).map_err(|_| ValueError::NotAsciiText)
+    }
+
+    /// The value as an owned `String` (see [`FieldView::text_into`]); allocates.
+    #[must_use]
+    pub fn to_text(&self) -> String {
+        let mut buf = vec![0u8; self.text_len()];
+        match self.text_into(&mut buf) {
+            Ok(s) => s.to_owned(),
+            Err(_) => String::new(),
+        }
+    }
+
+    /// The value as a number, for digit-only values of up to 19 digits (`n` fields, in any
+    /// encoding).
+    ///
+    /// # Errors
+    /// [`ValueError::NotANumber`] when the value has a non-digit or more than 19 digits.
+    pub fn to_u64(&self) -> Result<u64, ValueError> {
+        let mut buf = [0u8; 19];
+        let text = self
+            .text_into(&mut buf)
+            .map_err(|_| ValueError::NotANumber)?;
+        if text.is_empty() {
+            return Err(ValueError::NotANumber);
+        }
+        text.bytes().try_fold(0u64, |v, c| {
+            let d = c
+                .checked_sub(b'0')
+                .filter(|d| *d <= 9)
+                .ok_or(ValueError::NotANumber)?;
+            Ok(v * 10 + u64::from(d))
+        })
+    }
+
+    /// A `Display` of the value with the field's mask applied (PAN first 6 and last 4, track
+    /// data after the separator hidden, secrets hidden wholly).
+    #[must_use]
+    pub fn masked(&self) -> mask::Masked<'a> {
+        mask::Masked::new(*self, false)
+    }
+
+    /// A `Display` of the value in clear text, whatever the field's mask. Use it only where
+    /// card data may be shown.
+    #[must_use]
+    pub fn unmasked(&self) -> mask::Masked<'a> {
+        mask::Masked::new(*self, true)
+    }
+}
+
+impl fmt::Debug for FieldView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DE{}({})", self.number, self.masked())
+    }
+}
+
+impl fmt::Debug for MessageView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut m = f.debug_struct("MessageView");
+        m.field("spec", &self.spec.name());
+        m.field("mti", &self.mti);
+        m.field("fields", &FieldList(self));
+        m.finish()
+    }
+}
+
+struct FieldList<'v, 'a>(&'v MessageView<'a>);
+
+impl fmt::Debug for FieldList<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.fields().map(|fv| (fv.number(), fv.masked())))
+            .finish()
+    }
+}
+
+impl fmt::Display for MessageView<'_> {
+    /// One line per field, masked: `MTI 0200`, then `DE2 PAN 424242******4242`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "MTI {}", self.mti)?;
+        for fv in self.fields() {
+            writeln!(f, "DE{:<3} {}", fv.number(), fv.masked())?;
+        }
+        Ok(())
+    }
+}
