@@ -401,17 +401,22 @@ fn make_value(fs: &FieldSpec, n: u16, text: &[u8]) -> Result<Value, EncodeError>
     }
     // Fill a short fixed value as the spec says.
     let mut padded;
+    // Where zeros went into `padded` (first index, count), so that a bad character is reported
+    // at its position in the value given.
+    let mut zeros = (0, 0);
     let text = if units < min {
         let fill = min - units;
         padded = Vec::with_capacity(min);
         match (fs.padding, fs.is_fixed()) {
             (Padding::LeftZeros, true) if fs.class != ContentClass::Xn => {
+                zeros = (0, fill);
                 padded.resize(fill, b'0');
                 padded.extend_from_slice(text);
             }
             (Padding::LeftZeros, true) => {
                 // Keep the sign first: C00001234.
                 let (sign, digits) = text.split_first().ok_or(out_of_range)?;
+                zeros = (1, fill);
                 padded.push(*sign);
                 padded.resize(1 + fill, b'0');
                 padded.extend_from_slice(digits);
@@ -442,7 +447,14 @@ fn make_value(fs: &FieldSpec, n: u16, text: &[u8]) -> Result<Value, EncodeError>
                 c => codec::ascii_check(t, c),
             }
         };
-        digits_ok(text).map_err(bad)?;
+        let given = |p: usize| {
+            if p >= zeros.0 + zeros.1 {
+                p - zeros.1
+            } else {
+                p
+            }
+        };
+        digits_ok(text).map_err(|p| bad(given(p)))?;
     }
     let mut wire = BytesMut::with_capacity(fs.wire_len(len));
     match fs.encoding {

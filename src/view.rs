@@ -345,15 +345,21 @@ pub(crate) fn check_content(fs: &FieldSpec, raw: &[u8], len: usize) -> Result<()
             }
         }
         Encoding::Bcd => {
+            // The byte of digit `d` of `count`: an odd count padded on the left starts at
+            // nibble 1.
+            let byte = |count: usize, d: usize| {
+                (usize::from(count % 2 == 1 && fs.bcd_pad.is_left()) + d) / 2
+            };
             if fs.class == ContentClass::Xn {
                 let (sign, digits) = raw.split_first().ok_or(0usize)?;
                 if !matches!(sign, b'C' | b'D') {
                     return Err(0);
                 }
-                codec::bcd_check(digits, len.saturating_sub(1), ContentClass::N, fs.bcd_pad)
-                    .map_err(|d| 1 + d / 2)
+                let count = len.saturating_sub(1);
+                codec::bcd_check(digits, count, ContentClass::N, fs.bcd_pad)
+                    .map_err(|d| 1 + byte(count, d))
             } else {
-                codec::bcd_check(raw, len, fs.class, fs.bcd_pad).map_err(|d| d / 2)
+                codec::bcd_check(raw, len, fs.class, fs.bcd_pad).map_err(|d| byte(len, d))
             }
         }
     }
