@@ -21,6 +21,7 @@
 pub mod bitmap;
 mod codec;
 pub mod error;
+pub mod frame;
 pub mod mask;
 pub mod message;
 pub mod mti;
