@@ -1,4 +1,11 @@
 //! Building, sharing, answering and showing messages.
+// A test stops at its first failure: unwrapping, panicking and indexing are how it says so.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 use bytes::Bytes;
 use iso8583_wire::{EncodeErrorKind, Message, MessageView, Mti, Spec};
 

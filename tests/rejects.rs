@@ -1,5 +1,12 @@
 //! Every decode, encode and spec error: the exact kind, the element (field) and, for decoding,
 //! the absolute byte offset. Errors never carry field content.
+// A test stops at its first failure: unwrapping, panicking and indexing are how it says so.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 use iso8583_wire::spec::{
     BitmapEncoding, ContentClass, Encoding, LengthPrefix, MessageLayout, MtiEncoding, Padding,
     PrefixEncoding,

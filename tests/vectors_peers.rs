@@ -9,6 +9,13 @@
 //! - iso_8583_rs (`ContentType`, `LenType`, `MaxLen`, `MinLen`),
 //! - iso8583-codec (`kind` numeric/text, `length` fixed(n)/llvar(n)),
 //! - iso8583-codec-rs (`defaults` plus `type`, `length`, `prefix`, `encoding` per field).
+// A test stops at its first failure: unwrapping, panicking and indexing are how it says so.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 use bytes::Bytes;
 use iso8583_wire::spec::{
     BcdPad, BitmapEncoding, ContentClass, Encoding, LengthPrefix, MessageLayout, MtiEncoding,
