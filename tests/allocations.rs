@@ -1,0 +1,134 @@
+//! The hot path allocates nothing: decoding the reference 0200 and 0210 and reading every
+//! field, and encoding a prebuilt message into a reused buffer.
+//!
+//! Allocations are counted per thread by a global allocator that wraps the system one. The
+//! library itself forbids `unsafe`; this test needs it for `GlobalAlloc` only.
+#![allow(unsafe_code)]
+// A test stops at its first failure: unwrapping and panicking are how it says so.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use bytes::Bytes;
+use iso8583_wire::spec::{ContentClass, Encoding};
+use iso8583_wire::{Message, MessageView, Spec};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::hint::black_box;
+
+const REQ: &[u8] = b"02007238048028C080001642424242424242420000000000000100001123132500123456132500112305100374242424242424242=29122011000000000000123456789012TERM0001MERCHANT0000001840";
+const RESP: &[u8] = b"0210723804802EC080001642424242424242420000000000000100001123132500123456132500112305100374242424242424242=29122011000000000000123456789012ABC12396TERM0001MERCHANT0000001840";
+
+thread_local! {
+    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+}
+
+fn count_one() {
+    // During thread teardown the counter may be gone; those allocations are not measured.
+    let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+}
+
+struct Counting;
+
+// SAFETY: every call is passed on unchanged to the system allocator.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count_one();
+        // SAFETY: the caller's contract is the system allocator's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count_one();
+        // SAFETY: as above.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count_one();
+        // SAFETY: as above.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: as above.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// How many allocations `f` makes on this thread.
+fn allocations(f: impl FnOnce()) -> u64 {
+    let before = ALLOCATIONS.with(Cell::get);
+    f();
+    ALLOCATIONS.with(Cell::get) - before
+}
+
+fn spec() -> &'static Spec {
+    // Parsed once; the first call allocates.
+    Spec::builtin("iso8583-1987-ascii").unwrap()
+}
+
+#[test]
+fn the_counter_counts() {
+    assert_eq!(
+        allocations(|| drop(black_box(Vec::<u8>::with_capacity(10)))),
+        1
+    );
+    assert_eq!(allocations(|| drop(black_box(format!("{}", 42)))), 1);
+}
+
+/// Decodes and reads every field every way; returns the bytes read, so nothing is optimised
+/// away.
+fn decode_and_read(wire: &[u8]) -> usize {
+    let v = MessageView::decode(spec(), black_box(wire)).unwrap();
+    let mut total = v.mti().as_str().len();
+    for f in v.fields() {
+        total += f.as_bytes().len() + f.len();
+        total += f.as_str().unwrap().len();
+        let mut buf = [0u8; 64];
+        total += f.text_into(&mut buf).unwrap().len();
+        let numeric = f.spec().class == ContentClass::N && f.spec().encoding == Encoding::Ascii;
+        if numeric {
+            total += usize::from(f.to_u64().unwrap() % 7 == 0);
+        }
+    }
+    for n in [2, 35, 39, 49] {
+        total += v.field(n).map_or(0, |f| f.as_bytes().len());
+    }
+    total
+}
+
+#[test]
+fn decoding_and_reading_allocates_nothing() {
+    let _ = spec();
+    // Read once outside the measure to be sure every field was read.
+    assert!(decode_and_read(REQ) > 164);
+    for wire in [REQ, RESP] {
+        let mut read = 0;
+        let n = allocations(|| read = black_box(decode_and_read(wire)));
+        assert_eq!(n, 0, "{} bytes read", read);
+        assert!(read > wire.len());
+    }
+}
+
+#[test]
+fn encoding_into_a_reused_buffer_allocates_nothing() {
+    let _ = spec();
+    for wire in [REQ, RESP] {
+        let built = Message::from_view(&MessageView::decode(spec(), wire).unwrap());
+        let shared = Message::decode(spec(), Bytes::from_static(wire)).unwrap();
+        let mut out: Vec<u8> = Vec::with_capacity(512);
+        for m in [&built, &shared] {
+            let n = allocations(|| {
+                for _ in 0..3 {
+                    out.clear();
+                    m.encode(spec(), black_box(&mut out)).unwrap();
+                }
+                assert_eq!(m.encoded_len(spec()).unwrap(), wire.len());
+            });
+            assert_eq!(n, 0);
+            assert_eq!(out, wire);
+        }
+    }
+}
