@@ -1,1 +1,119 @@
-fn main() {}
+//! `iso8583`: decode, encode and inspect ISO 8583 messages from the command line.
+//!
+//! Exit status: 0 when every message went through, 1 when some message failed (its error is
+//! printed in its place and the run goes on), 2 for a usage, spec or I/O error.
+
+// The binary's root is `src/bin/iso8583.rs`, so its modules are named by path: they live in
+// `src/bin/iso8583/`.
+#[path = "iso8583/decode.rs"]
+mod decode;
+#[path = "iso8583/encode.rs"]
+mod encode;
+#[path = "iso8583/input.rs"]
+mod input;
+#[path = "iso8583/json.rs"]
+mod json;
+#[path = "iso8583/spec_arg.rs"]
+mod spec_arg;
+#[path = "iso8583/table.rs"]
+mod table;
+
+use clap::{Parser, Subcommand};
+use iso8583_wire::Spec;
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+/// Decode, encode and inspect ISO 8583 messages. Card data is masked unless asked otherwise.
+#[derive(Parser)]
+#[command(name = "iso8583", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The subcommands; each one is a variant here and a module beside this file.
+#[derive(Subcommand)]
+enum Command {
+    /// Decode messages (hex, one per line or argument) and show every field, masked.
+    Decode(decode::DecodeArgs),
+    /// Encode messages from JSON objects (one per line), as printed by `decode --format json`.
+    Encode(encode::EncodeArgs),
+    /// List the built-in specs.
+    Specs,
+}
+
+impl Command {
+    fn run(self) -> Result<Outcome, CliError> {
+        match self {
+            Self::Decode(args) => decode::run(&args),
+            Self::Encode(args) => encode::run(&args),
+            Self::Specs => list_specs(),
+        }
+    }
+}
+
+/// How a run that did not stop on an error went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    /// Every message went through.
+    Ok,
+    /// At least one message failed; the others were handled.
+    SomeFailed,
+}
+
+impl Outcome {
+    /// `SomeFailed` once any message failed.
+    fn and(self, ok: bool) -> Self {
+        if ok {
+            self
+        } else {
+            Self::SomeFailed
+        }
+    }
+}
+
+/// An error that stops the run (exit status 2).
+#[derive(Debug)]
+enum CliError {
+    /// Bad arguments, a bad spec, or input that cannot be read; the text says which.
+    Usage(String),
+    /// Writing the output failed.
+    Output(io::Error),
+}
+
+impl From<io::Error> for CliError {
+    fn from(e: io::Error) -> Self {
+        Self::Output(e)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command.run() {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::SomeFailed) => ExitCode::from(1),
+        // The reader of the output went away (`| head`): nothing more to do.
+        Err(CliError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(CliError::Output(e)) => {
+            eprintln!("iso8583: writing the output: {e}");
+            ExitCode::from(2)
+        }
+        Err(CliError::Usage(message)) => {
+            eprintln!("iso8583: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `iso8583 specs`: the built-in spec names, each with its description.
+fn list_specs() -> Result<Outcome, CliError> {
+    let names = Spec::builtin_names();
+    let width = names.iter().map(|n| n.len()).max().unwrap_or(0);
+    let mut out = io::stdout().lock();
+    for name in names {
+        let description = Spec::builtin(name).map_or("(fails to load)", Spec::description);
+        writeln!(out, "{name:<width$}  {description}")?;
+    }
+    out.flush()?;
+    Ok(Outcome::Ok)
+}

@@ -1,0 +1,214 @@
+//! `iso8583 decode`: messages from hex (arguments, or one per line) or a raw binary file,
+//! shown as a table or as JSON lines, masked unless `--unmasked`.
+
+use crate::input::{self, hex_to_bytes};
+use crate::json::{ErrorLine, Failure, MessageJson};
+use crate::spec_arg::SpecArgs;
+use crate::{table, CliError, Outcome};
+use clap::{Args, ValueEnum};
+use iso8583_wire::{DecodeError, MessageView, Spec};
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+
+/// Options of `iso8583 decode`.
+#[derive(Args, Debug)]
+pub struct DecodeArgs {
+    #[command(flatten)]
+    spec: SpecArgs,
+
+    /// Output format: an aligned table for people, or one JSON object per line
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+
+    /// Show card data (PAN, track data, PIN blocks, MACs) in clear text
+    #[arg(long)]
+    unmasked: bool,
+
+    /// Input form: hex (spaces allowed) or the message's own characters, one message per line
+    /// or argument; or the raw bytes of one message
+    #[arg(long, value_enum, default_value_t = InputForm::Auto)]
+    input: InputForm,
+
+    /// Read from this file instead of standard input
+    #[arg(long, value_name = "PATH", conflicts_with = "hex")]
+    file: Option<PathBuf>,
+
+    /// Messages (hex, or text for all-ASCII specs); when none are given they are read from standard input, one per line
+    /// (blank lines and lines starting with `#` are skipped)
+    #[arg(value_name = "HEX")]
+    hex: Vec<String>,
+}
+
+/// How decoded messages are shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Aligned columns: number, name, format, length, value of every field.
+    Table,
+    /// One JSON object per line.
+    Json,
+}
+
+/// How messages are given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum InputForm {
+    /// Each line or argument is hex when it is hex and decodes so, else the message's own
+    /// characters (messages of all-ASCII specs, as logged by many hosts).
+    Auto,
+    /// Hex text, one message per line or argument; white space is ignored.
+    Hex,
+    /// The message's own characters, one message per line or argument.
+    Text,
+    /// The raw bytes of one message: the whole of standard input or of --file.
+    Raw,
+}
+
+/// Runs `decode`.
+///
+/// # Errors
+/// A usage error for a bad spec or unreadable input; an output error when writing fails.
+pub fn run(args: &DecodeArgs) -> Result<Outcome, CliError> {
+    if args.input == InputForm::Raw && !args.hex.is_empty() {
+        return Err(CliError::Usage(
+            "--input raw reads one message from standard input or --file, not from arguments"
+                .to_owned(),
+        ));
+    }
+    let spec = args.spec.load()?;
+    let mut printer = Printer {
+        spec: &spec,
+        format: args.format,
+        clear: args.unmasked,
+        out: BufWriter::new(io::stdout().lock()),
+        flush_each: io::stdout().is_terminal(),
+        shown: 0,
+        outcome: Outcome::Ok,
+    };
+    let mut bytes = Vec::new();
+    if args.input == InputForm::Raw {
+        let raw = input::read_all(args.file.as_deref())?;
+        printer.bytes(&raw, None)?;
+    } else if args.hex.is_empty() {
+        input::for_each_line(args.file.as_deref(), |line, text| {
+            printer.line(args.input, text, Some(line), &mut bytes)
+        })?;
+    } else {
+        for arg in &args.hex {
+            printer.line(args.input, arg.as_bytes(), None, &mut bytes)?;
+        }
+    }
+    printer.out.flush()?;
+    Ok(printer.outcome)
+}
+
+/// Decodes and shows messages one after the other.
+struct Printer<'s, W: Write> {
+    spec: &'s Spec,
+    format: Format,
+    clear: bool,
+    out: W,
+    /// Whether each message is flushed at once (when someone watches the output).
+    flush_each: bool,
+    /// Messages shown so far (the table puts a blank line between them).
+    shown: usize,
+    outcome: Outcome,
+}
+
+impl<W: Write> Printer<'_, W> {
+    /// Decodes one message given as a line of text in `form`, using `buf` for hex bytes.
+    fn line(
+        &mut self,
+        form: InputForm,
+        text: &[u8],
+        line: Option<usize>,
+        buf: &mut Vec<u8>,
+    ) -> Result<(), CliError> {
+        let decoded = match form {
+            InputForm::Text | InputForm::Raw => MessageView::decode(self.spec, text),
+            InputForm::Hex => match hex_to_bytes(text, buf) {
+                Ok(()) => MessageView::decode(self.spec, buf),
+                Err(e) => return self.failure(&Failure::from(e).at_line(line)),
+            },
+            InputForm::Auto => match hex_to_bytes(text, buf) {
+                Err(_) => MessageView::decode(self.spec, text),
+                Ok(()) => match MessageView::decode(self.spec, buf) {
+                    Ok(view) => Ok(view),
+                    // Both readings failed: report the one that got further.
+                    Err(as_hex) => MessageView::decode(self.spec, text)
+                        .map_err(|as_text| more_advanced(as_hex, as_text)),
+                },
+            },
+        };
+        self.decoded(decoded, line)
+    }
+
+    /// Decodes one message from its bytes.
+    fn bytes(&mut self, bytes: &[u8], line: Option<usize>) -> Result<(), CliError> {
+        self.decoded(MessageView::decode(self.spec, bytes), line)
+    }
+
+    /// Shows a decoded message, or its error.
+    fn decoded(
+        &mut self,
+        decoded: Result<MessageView<'_>, DecodeError>,
+        line: Option<usize>,
+    ) -> Result<(), CliError> {
+        let view = match decoded {
+            Ok(view) => view,
+            Err(e) => return self.failure(&Failure::from(e).at_line(line)),
+        };
+        self.separate()?;
+        match self.format {
+            Format::Table => table::write_message(&mut self.out, &view, self.clear)?,
+            Format::Json => {
+                let json = MessageJson {
+                    view: &view,
+                    clear: self.clear,
+                };
+                serde_json::to_writer(&mut self.out, &json).map_err(io::Error::from)?;
+                self.out.write_all(b"\n")?;
+            }
+        }
+        self.done()
+    }
+
+    fn failure(&mut self, failure: &Failure) -> Result<(), CliError> {
+        self.outcome = self.outcome.and(false);
+        self.separate()?;
+        match self.format {
+            Format::Table => table::write_failure(&mut self.out, failure)?,
+            Format::Json => {
+                serde_json::to_writer(&mut self.out, &ErrorLine { error: failure })
+                    .map_err(io::Error::from)?;
+                self.out.write_all(b"\n")?;
+            }
+        }
+        self.done()
+    }
+
+    /// Ends a message: flushes it at once when someone watches the output.
+    fn done(&mut self) -> Result<(), CliError> {
+        if self.flush_each {
+            self.out.flush()?;
+        }
+        Ok(())
+    }
+
+    /// A blank line between two messages of the table.
+    fn separate(&mut self) -> io::Result<()> {
+        if self.format == Format::Table && self.shown > 0 {
+            writeln!(self.out)?;
+        }
+        self.shown += 1;
+        Ok(())
+    }
+}
+
+/// Of two errors for the same input read two ways, the one found further in; the hex
+/// reading on a tie.
+fn more_advanced(as_hex: DecodeError, as_text: DecodeError) -> DecodeError {
+    if as_text.offset() > as_hex.offset() {
+        as_text
+    } else {
+        as_hex
+    }
+}

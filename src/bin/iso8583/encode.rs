@@ -1,0 +1,69 @@
+//! `iso8583 encode`: JSON objects in the form `decode --format json` prints, one per line, to
+//! upper-case hex, one message per line.
+
+use crate::input::{self, push_hex};
+use crate::json::{message_from_json, ErrorLine, Failure};
+use crate::spec_arg::SpecArgs;
+use crate::{CliError, Outcome};
+use clap::Args;
+use iso8583_wire::Spec;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+
+/// Options of `iso8583 encode`.
+#[derive(Args, Debug)]
+pub struct EncodeArgs {
+    #[command(flatten)]
+    spec: SpecArgs,
+
+    /// File of JSON objects, one per line (default: standard input; blank lines and lines
+    /// starting with `#` are skipped). Masked values cannot be encoded: decode with
+    /// `--unmasked` to re-encode
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
+}
+
+/// Runs `encode`.
+///
+/// # Errors
+/// A usage error for a bad spec or unreadable input; an output error when writing fails.
+pub fn run(args: &EncodeArgs) -> Result<Outcome, CliError> {
+    let spec = args.spec.load()?;
+    let flush_each = io::stdout().is_terminal();
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut outcome = Outcome::Ok;
+    let mut wire = Vec::new();
+    let mut hex = String::new();
+    let path = args.file.as_deref().filter(|p| p.as_os_str() != "-");
+    input::for_each_line(path, |line, text| {
+        match encode_line(&spec, text, &mut wire) {
+            Ok(()) => {
+                hex.clear();
+                push_hex(&wire, &mut hex);
+                out.write_all(hex.as_bytes())?;
+                out.write_all(b"\n")?;
+            }
+            Err(failure) => {
+                outcome = outcome.and(false);
+                let failure = failure.at_line(Some(line));
+                serde_json::to_writer(&mut out, &ErrorLine { error: &failure })
+                    .map_err(io::Error::from)?;
+                out.write_all(b"\n")?;
+            }
+        }
+        if flush_each {
+            out.flush()?;
+        }
+        Ok(())
+    })?;
+    out.flush()?;
+    Ok(outcome)
+}
+
+/// Encodes the message of one JSON line into `wire` (cleared first).
+fn encode_line(spec: &Spec, text: &[u8], wire: &mut Vec<u8>) -> Result<(), Failure> {
+    let message = message_from_json(spec, text)?;
+    wire.clear();
+    message.encode(spec, wire)?;
+    Ok(())
+}
