@@ -7,7 +7,7 @@ mod ebcdic_table;
 mod hex;
 mod prefix;
 
-pub(crate) use bcd::{bcd_check, bcd_text_into, bcd_write};
+pub(crate) use bcd::{bcd_check, bcd_check_digits, bcd_text_into, bcd_write, first_digit};
 pub(crate) use ebcdic_table::{ASCII_TO_EBCDIC, EBCDIC_TO_ASCII};
 pub(crate) use hex::{hex_check, hex_decode_into, hex_upper_into, hex_value, HEX_UPPER};
 pub(crate) use prefix::{prefix_read, prefix_write};

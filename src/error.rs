@@ -17,6 +17,15 @@ pub enum Element {
     Bitmap(u8),
     /// A data element, by its number (2–192).
     Field(u16),
+    /// A subfield of a data element (the innermost one, for nested subfields).
+    Subfield {
+        /// The data element's number.
+        field: u16,
+        /// The subfield within it.
+        sub: crate::composite::FieldId,
+    },
+    /// A path given to look a subfield up (`"55.9F02"`) that is not well formed.
+    Path,
 }
 
 impl fmt::Display for Element {
@@ -28,6 +37,8 @@ impl fmt::Display for Element {
             Self::Bitmap(2) => f.write_str("secondary bitmap"),
             Self::Bitmap(_) => f.write_str("tertiary bitmap"),
             Self::Field(n) => write!(f, "DE{n}"),
+            Self::Subfield { field, sub } => write!(f, "DE{field}.{sub}"),
+            Self::Path => f.write_str("path"),
         }
     }
 }
@@ -70,6 +81,11 @@ pub enum DecodeErrorKind {
         /// How many bytes are left over.
         count: usize,
     },
+    /// A BER-TLV tag or length is malformed (a tag of more than 4 bytes, an indefinite or
+    /// over-long length).
+    InvalidTlv,
+    /// A subfield path does not name a subfield the field's layout can hold.
+    InvalidPath,
 }
 
 impl fmt::Display for DecodeErrorKind {
@@ -91,6 +107,8 @@ impl fmt::Display for DecodeErrorKind {
             Self::TrailingBytes { count } => {
                 write!(f, "{count} trailing bytes after the last field")
             }
+            Self::InvalidTlv => f.write_str("malformed BER-TLV tag or length"),
+            Self::InvalidPath => f.write_str("not a subfield path this field can hold"),
         }
     }
 }
@@ -108,6 +126,8 @@ impl DecodeErrorKind {
             Self::InvalidBitmap => "invalid_bitmap",
             Self::FieldNotInSpec => "field_not_in_spec",
             Self::TrailingBytes { .. } => "trailing_bytes",
+            Self::InvalidTlv => "invalid_tlv",
+            Self::InvalidPath => "invalid_path",
         }
     }
 }
@@ -144,11 +164,11 @@ impl DecodeError {
         self.element
     }
 
-    /// The field number when the error is about a data element.
+    /// The field number when the error is about a data element or one of its subfields.
     #[must_use]
     pub const fn field(&self) -> Option<u16> {
         match self.element {
-            Element::Field(n) => Some(n),
+            Element::Field(n) | Element::Subfield { field: n, .. } => Some(n),
             _ => None,
         }
     }

@@ -20,6 +20,7 @@
 
 pub mod bitmap;
 mod codec;
+pub mod composite;
 pub mod error;
 pub mod frame;
 pub mod mask;

@@ -28,6 +28,9 @@ impl fmt::Display for Masked<'_> {
         } else {
             self.field.spec().mask
         };
+        if !self.clear && mask == Mask::None && holds_card_data(&self.field) {
+            return write_subfields(f, &self.field);
+        }
         let needed = self.field.text_len();
         let mut stack = [0u8; STACK_TEXT];
         let mut heap = Vec::new();
@@ -46,6 +49,47 @@ impl fmt::Debug for Masked<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "\"{self}\"")
     }
+}
+
+/// Whether a structured field may hold masked subfields (BER-TLV data, or a layout with a
+/// masked subfield), so that it must be shown subfield by subfield.
+fn holds_card_data(field: &FieldView<'_>) -> bool {
+    use crate::composite::FieldId;
+    use crate::spec::Composite;
+    if matches!(field.sub_id(), Some(FieldId::Tag(_))) {
+        return field.is_composite();
+    }
+    let masked = |list: &[(u16, crate::spec::FieldSpec)]| {
+        list.iter()
+            .any(|(_, fs)| fs.mask != Mask::None || fs.composite.is_some())
+    };
+    match field.spec().composite.as_deref() {
+        None => false,
+        Some(Composite::BerTlv | Composite::Track2) => true,
+        Some(Composite::Positional(list)) => masked(list),
+        Some(Composite::Tagged(t)) => masked(&t.subfields),
+        Some(Composite::Bitmapped(b)) => masked(&b.subfields),
+    }
+}
+
+/// Writes a structured field as `ID=value` pairs, each masked; a malformed field is not
+/// shown at all.
+fn write_subfields(f: &mut fmt::Formatter<'_>, field: &FieldView<'_>) -> fmt::Result {
+    let mut first = true;
+    for sub in field.subfields() {
+        if !first {
+            f.write_str(" ")?;
+        }
+        first = false;
+        match sub {
+            Ok(sub) => match sub.sub_id() {
+                Some(id) => write!(f, "{id}={}", sub.masked())?,
+                None => write!(f, "{}", sub.masked())?,
+            },
+            Err(_) => return f.write_str("[UNREADABLE]"),
+        }
+    }
+    Ok(())
 }
 
 /// Writes `text` with `mask` applied.

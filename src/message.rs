@@ -13,9 +13,9 @@ use core::fmt;
 
 /// One field's content as it goes on the wire, and its length in the field's unit.
 #[derive(Clone, PartialEq, Eq, Hash)]
-struct Value {
-    wire: Bytes,
-    len: usize,
+pub(crate) struct Value {
+    pub(crate) wire: Bytes,
+    pub(crate) len: usize,
 }
 
 /// An owned message: built field by field (each value checked against the spec when it is
@@ -363,7 +363,7 @@ fn check_len(fs: &FieldSpec, n: u16, v: &Value) -> Result<(), EncodeError> {
 }
 
 /// Turns a value's text form into its wire form, checking it against the field.
-fn make_value(fs: &FieldSpec, n: u16, text: &[u8]) -> Result<Value, EncodeError> {
+pub(crate) fn make_value(fs: &FieldSpec, n: u16, text: &[u8]) -> Result<Value, EncodeError> {
     let element = Element::Field(n);
     let bad = |position| {
         EncodeError::new(

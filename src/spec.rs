@@ -5,9 +5,11 @@
 //! decoder finds a field's format with one array look-up.
 
 mod builtin;
+mod composite;
 mod field;
 mod toml_file;
 
+pub use composite::{BitmappedLayout, Composite, TaggedLayout};
 pub use field::{
     BcdPad, ContentClass, Encoding, FieldSpec, LengthPrefix, Mask, Padding, PrefixCounts,
     PrefixEncoding,
@@ -276,6 +278,77 @@ fn validate_field(n: u16, fs: &FieldSpec) -> Result<(), SpecError> {
         }
     } else if fs.min_length != 0 {
         return err("min_length is for variable fields only");
+    }
+    if let Some(composite) = &fs.composite {
+        validate_composite(n, fs, composite)?;
+    }
+    Ok(())
+}
+
+/// Checks that a structured field's layout fits the field.
+fn validate_composite(n: u16, fs: &FieldSpec, composite: &Composite) -> Result<(), SpecError> {
+    let err = |msg: String| Err(SpecError::new(Some(n), msg));
+    let binary = fs.class == ContentClass::B && fs.encoding == Encoding::Binary;
+    match composite {
+        Composite::BerTlv | Composite::Bitmapped(_) if !binary => {
+            return err(format!(
+                "{} subfields need class b with binary encoding",
+                composite.name()
+            ))
+        }
+        Composite::Track2
+            if !matches!(
+                fs.class,
+                ContentClass::Z | ContentClass::N | ContentClass::Ans
+            ) =>
+        {
+            return err("track2 subfields need class z, n or ans".to_owned())
+        }
+        Composite::Tagged(_)
+            if !matches!(
+                fs.encoding,
+                Encoding::Ascii | Encoding::Ebcdic | Encoding::Binary
+            ) =>
+        {
+            return err("tagged subfields need ascii, ebcdic or binary encoding".to_owned())
+        }
+        _ => {}
+    }
+    let subfields: &[(u16, FieldSpec)] = match composite {
+        Composite::Positional(list) => list,
+        Composite::Tagged(t) => {
+            if !(1..=4).contains(&t.tag_digits) || !(1..=4).contains(&t.len_digits) {
+                return err("tag_digits and len_digits run from 1 to 4".to_owned());
+            }
+            &t.subfields
+        }
+        Composite::Bitmapped(b) => {
+            if !(1..=16).contains(&b.bitmap_bytes) {
+                return err("bitmap_bytes runs from 1 to 16".to_owned());
+            }
+            &b.subfields
+        }
+        Composite::BerTlv | Composite::Track2 => &[],
+    };
+    for (i, (sub, sfs)) in subfields.iter().enumerate() {
+        validate_field(n, sfs)
+            .map_err(|e| SpecError::new(Some(n), format!("subfield {sub}: {}", e.message())))?;
+        if subfields.iter().skip(i + 1).any(|(k, _)| k == sub) {
+            return err(format!("subfield {sub} defined twice"));
+        }
+        let text_level =
+            !matches!(composite, Composite::Bitmapped(_)) && fs.encoding != Encoding::Binary;
+        if text_level && sfs.encoding != fs.encoding {
+            return err(format!(
+                "subfield {sub}: the encoding must be the field's ({})",
+                fs.encoding.name()
+            ));
+        }
+        if matches!(composite, Composite::Positional(_)) && sfs.prefix.is_some() {
+            return err(format!(
+                "subfield {sub}: positional subfields have fixed lengths"
+            ));
+        }
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 use crate::bitmap::Bitmap;
 use crate::codec::{self, lut, EBCDIC_TO_ASCII};
+use crate::composite::FieldId;
 use crate::error::{DecodeError, DecodeErrorKind, Element};
 use crate::mask;
 use crate::mti::Mti;
@@ -12,13 +13,13 @@ use core::fmt;
 
 /// Where a field's content lies in the input.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct Span {
+pub(crate) struct Span {
     /// Offset of the content (after the prefix).
-    start: u32,
+    pub(crate) start: u32,
     /// Length of the content on the wire, in bytes.
-    wire: u32,
+    pub(crate) wire: u32,
     /// Length in the field's unit (digits, characters, bytes).
-    len: u32,
+    pub(crate) len: u32,
 }
 
 /// A decoded message that borrows its input: the MTI, the bitmap and the place of every field.
@@ -35,14 +36,14 @@ pub struct MessageView<'a> {
 }
 
 /// A cursor over the input that never reads past its end.
-struct Reader<'a> {
-    input: &'a [u8],
-    pos: usize,
+pub(crate) struct Reader<'a> {
+    pub(crate) input: &'a [u8],
+    pub(crate) pos: usize,
 }
 
 impl<'a> Reader<'a> {
     #[inline]
-    fn take(&mut self, n: usize, element: Element) -> Result<&'a [u8], DecodeError> {
+    pub(crate) fn take(&mut self, n: usize, element: Element) -> Result<&'a [u8], DecodeError> {
         let rest = self.input.get(self.pos..).unwrap_or_default();
         match rest.get(..n) {
             Some(s) => {
@@ -167,12 +168,7 @@ impl<'a> MessageView<'a> {
         let span = self.spans.get(usize::from(n))?;
         let start = span.start as usize;
         let raw = self.input.get(start..start + span.wire as usize)?;
-        Some(FieldView {
-            number: n,
-            spec,
-            raw,
-            len: span.len as usize,
-        })
+        Some(FieldView::new(n, spec, raw, span.len as usize))
     }
 
     /// The data elements present, in ascending order.
@@ -234,7 +230,7 @@ fn read_bitmap(
 
 /// Reads one field at the cursor: its prefix, its content, and the checks of both.
 #[inline]
-fn read_field(r: &mut Reader<'_>, fs: &FieldSpec, n: u16) -> Result<Span, DecodeError> {
+pub(crate) fn read_field(r: &mut Reader<'_>, fs: &FieldSpec, n: u16) -> Result<Span, DecodeError> {
     let element = Element::Field(n);
     let prefix_at = r.pos;
     let (len, wire) = match &fs.prefix {
@@ -365,10 +361,13 @@ pub(crate) fn check_content(fs: &FieldSpec, raw: &[u8], len: usize) -> Result<()
     }
 }
 
-/// One data element of a decoded message: borrowed wire bytes plus its format.
+/// One data element (or subfield) of a decoded message: borrowed wire bytes plus its format.
 #[derive(Clone, Copy)]
 pub struct FieldView<'a> {
     number: u16,
+    sub: Option<FieldId>,
+    /// For BCD content, the nibble of `raw` where the first digit is.
+    lead: u8,
     spec: &'a FieldSpec,
     raw: &'a [u8],
     len: usize,
@@ -397,18 +396,57 @@ pub enum ValueError {
 
 impl<'a> FieldView<'a> {
     pub(crate) const fn new(number: u16, spec: &'a FieldSpec, raw: &'a [u8], len: usize) -> Self {
+        let lead = match spec.encoding {
+            Encoding::Bcd if codec::first_digit(len, spec.bcd_pad) == 1 => 1,
+            _ => 0,
+        };
         Self {
             number,
+            sub: None,
+            lead,
             spec,
             raw,
             len,
         }
     }
 
-    /// The field number.
+    /// A subfield of field `number`: `raw` holds its content, whose BCD digits (if any)
+    /// start at nibble `lead`.
+    pub(crate) const fn new_sub(
+        number: u16,
+        sub: FieldId,
+        spec: &'a FieldSpec,
+        raw: &'a [u8],
+        len: usize,
+        lead: u8,
+    ) -> Self {
+        Self {
+            number,
+            sub: Some(sub),
+            lead,
+            spec,
+            raw,
+            len,
+        }
+    }
+
+    /// The number of the data element (for a subfield, of the data element it is in).
     #[must_use]
     pub const fn number(&self) -> u16 {
         self.number
+    }
+
+    /// For a subfield, its identity within its parent (number, tag or part); `None` for a
+    /// data element.
+    #[must_use]
+    pub const fn sub_id(&self) -> Option<FieldId> {
+        self.sub
+    }
+
+    /// For BCD content, the nibble of [`FieldView::as_bytes`] where the first digit is (0 or 1).
+    #[must_use]
+    pub const fn first_nibble(&self) -> u8 {
+        self.lead
     }
 
     /// The field's format.
@@ -480,10 +518,11 @@ impl<'a> FieldView<'a> {
                         (self.raw.split_first(), out.split_first_mut())
                     {
                         *o_sign = *sign;
-                        codec::bcd_text_into(digits, needed - 1, self.spec.bcd_pad, o_digits);
+                        let first = codec::first_digit(needed - 1, self.spec.bcd_pad);
+                        codec::bcd_text_into(digits, first, needed - 1, o_digits);
                     }
                 } else {
-                    codec::bcd_text_into(self.raw, needed, self.spec.bcd_pad, out);
+                    codec::bcd_text_into(self.raw, usize::from(self.lead), needed, out);
                 }
             }
         }
@@ -543,7 +582,10 @@ impl<'a> FieldView<'a> {
 
 impl fmt::Debug for FieldView<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "DE{}({})", self.number, self.masked())
+        match self.sub {
+            None => write!(f, "DE{}({})", self.number, self.masked()),
+            Some(sub) => write!(f, "DE{}.{}({})", self.number, sub, self.masked()),
+        }
     }
 }
 

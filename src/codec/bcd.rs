@@ -16,7 +16,7 @@ fn nibble(bytes: &[u8], i: usize) -> u8 {
 
 /// The nibble index of the first digit: 1 when an odd count is padded on the left.
 #[inline]
-const fn first_digit(len: usize, pad: BcdPad) -> usize {
+pub(crate) const fn first_digit(len: usize, pad: BcdPad) -> usize {
     if len % 2 == 1 && pad.is_left() {
         1
     } else {
@@ -44,6 +44,17 @@ pub(crate) fn bcd_check(
             });
         }
     }
+    bcd_check_digits(bytes, first, len, class)
+}
+
+/// Checks `len` BCD digits of `bytes` starting at nibble `first` against a class, without
+/// looking at any filler. The error is the digit position of the first bad nibble.
+pub(crate) fn bcd_check_digits(
+    bytes: &[u8],
+    first: usize,
+    len: usize,
+    class: ContentClass,
+) -> Result<(), usize> {
     for i in 0..len {
         let d = nibble(bytes, first + i);
         let ok = match class {
@@ -58,10 +69,9 @@ pub(crate) fn bcd_check(
     Ok(())
 }
 
-/// Writes `len` BCD digits of `bytes` as upper-case hex characters into `out`, which must hold
-/// at least `len` bytes.
-pub(crate) fn bcd_text_into(bytes: &[u8], len: usize, pad: BcdPad, out: &mut [u8]) {
-    let first = first_digit(len, pad);
+/// Writes `len` BCD digits of `bytes`, starting at nibble `first`, as upper-case hex
+/// characters into `out`, which must hold at least `len` bytes.
+pub(crate) fn bcd_text_into(bytes: &[u8], first: usize, len: usize, out: &mut [u8]) {
     for (i, o) in out.iter_mut().take(len).enumerate() {
         if let Some(&c) = super::HEX_UPPER.get(usize::from(nibble(bytes, first + i))) {
             *o = c;

@@ -1,6 +1,7 @@
 //! The format of one data element: independent settings for content, encoding, length, prefix,
 //! padding and masking.
 
+use super::composite::Composite;
 use serde::{Deserialize, Serialize};
 
 /// What characters a field may hold.
@@ -240,6 +241,8 @@ pub struct FieldSpec {
     pub padding: Padding,
     /// How the field is masked in output.
     pub mask: Mask,
+    /// How the content divides into subfields, for structured fields.
+    pub composite: Option<Box<Composite>>,
 }
 
 impl FieldSpec {
@@ -257,6 +260,7 @@ impl FieldSpec {
             bcd_pad: BcdPad::Left0,
             padding: default_padding(class),
             mask: Mask::None,
+            composite: None,
         }
     }
 
@@ -294,6 +298,13 @@ impl FieldSpec {
     #[must_use]
     pub fn with_padding(mut self, padding: Padding) -> Self {
         self.padding = padding;
+        self
+    }
+
+    /// The same field with subfields.
+    #[must_use]
+    pub fn with_composite(mut self, composite: Composite) -> Self {
+        self.composite = Some(Box::new(composite));
         self
     }
 

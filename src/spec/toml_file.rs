@@ -2,8 +2,9 @@
 
 use super::field::default_padding;
 use super::{
-    BcdPad, BitmapEncoding, ContentClass, Encoding, FieldSpec, LengthPrefix, Mask, MessageLayout,
-    MtiEncoding, Padding, PrefixCounts, PrefixEncoding, Spec,
+    BcdPad, BitmapEncoding, BitmappedLayout, Composite, ContentClass, Encoding, FieldSpec,
+    LengthPrefix, Mask, MessageLayout, MtiEncoding, Padding, PrefixCounts, PrefixEncoding, Spec,
+    TaggedLayout,
 };
 use crate::error::SpecError;
 use serde::Deserialize;
@@ -56,6 +57,26 @@ struct FieldFile {
     mask: Mask,
     #[serde(default)]
     sensitive: bool,
+    composite: Option<CompositeKind>,
+    #[serde(default)]
+    subfields: BTreeMap<String, toml::Table>,
+    tag_digits: Option<u8>,
+    len_digits: Option<u8>,
+    #[serde(default)]
+    length_first: bool,
+    #[serde(default)]
+    lead: u8,
+    bitmap_bytes: Option<u8>,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+enum CompositeKind {
+    Positional,
+    Tagged,
+    Bitmapped,
+    BerTlv,
+    Track2,
 }
 
 /// The most bytes of header a spec may declare.
@@ -80,17 +101,35 @@ pub(super) fn from_toml_str(text: &str) -> Result<Spec, SpecError> {
         let n: u16 = key
             .parse()
             .map_err(|_| SpecError::new(None, format!("field key `{key}` is not a number")))?;
-        let mut merged = file.defaults.clone();
-        merged.extend(table);
-        let raw: FieldFile = toml::Value::Table(merged)
-            .try_into()
-            .map_err(|e: toml::de::Error| SpecError::new(Some(n), e.message()))?;
-        fields.push((n, field_from_file(n, raw)?));
+        fields.push((n, field_from_table(n, &file.defaults, table, 0)?));
     }
     Ok(Spec::new(&file.name, layout, fields)?.with_description(&file.description))
 }
 
-fn field_from_file(n: u16, raw: FieldFile) -> Result<FieldSpec, SpecError> {
+/// How deep subfields may nest in a spec file.
+const MAX_NESTING: u8 = 4;
+
+/// Reads one field (or subfield, at `depth` > 0) over `defaults`.
+fn field_from_table(
+    n: u16,
+    defaults: &toml::Table,
+    table: toml::Table,
+    depth: u8,
+) -> Result<FieldSpec, SpecError> {
+    let mut merged = defaults.clone();
+    merged.extend(table);
+    let raw: FieldFile = toml::Value::Table(merged)
+        .try_into()
+        .map_err(|e: toml::de::Error| SpecError::new(Some(n), e.message()))?;
+    field_from_file(n, defaults, raw, depth)
+}
+
+fn field_from_file(
+    n: u16,
+    defaults: &toml::Table,
+    raw: FieldFile,
+    depth: u8,
+) -> Result<FieldSpec, SpecError> {
     let prefix = match (raw.prefix, raw.prefix_encoding) {
         (Some(width), Some(encoding)) => Some(LengthPrefix {
             width,
@@ -115,7 +154,58 @@ fn field_from_file(n: u16, raw: FieldFile) -> Result<FieldSpec, SpecError> {
     } else {
         raw.mask
     };
+    let composite = match raw.composite {
+        None if raw.subfields.is_empty() => None,
+        None => {
+            return Err(SpecError::new(
+                Some(n),
+                "subfields are given but no composite layout",
+            ))
+        }
+        Some(kind) => {
+            if depth >= MAX_NESTING {
+                return Err(SpecError::new(Some(n), "subfields nest too deep"));
+            }
+            // Text-level subfields inherit the field's encoding and BCD filler.
+            let mut sub_defaults = defaults.clone();
+            if kind != CompositeKind::Bitmapped {
+                sub_defaults.insert(
+                    "encoding".into(),
+                    toml::Value::String(raw.encoding.name().into()),
+                );
+                sub_defaults.remove("prefix");
+            }
+            let mut subs = Vec::with_capacity(raw.subfields.len());
+            for (key, table) in raw.subfields {
+                let sub: u16 = key.parse().map_err(|_| {
+                    SpecError::new(Some(n), format!("subfield key `{key}` is not a number"))
+                })?;
+                let fs = field_from_table(n, &sub_defaults, table, depth + 1).map_err(|e| {
+                    SpecError::new(Some(n), format!("subfield {sub}: {}", e.message()))
+                })?;
+                subs.push((sub, fs));
+            }
+            subs.sort_by_key(|(k, _)| *k);
+            Some(Box::new(match kind {
+                CompositeKind::Positional => Composite::Positional(subs),
+                CompositeKind::Tagged => Composite::Tagged(TaggedLayout {
+                    lead: raw.lead,
+                    tag_digits: raw.tag_digits.unwrap_or(2),
+                    len_digits: raw.len_digits.unwrap_or(2),
+                    length_first: raw.length_first,
+                    subfields: subs,
+                }),
+                CompositeKind::Bitmapped => Composite::Bitmapped(BitmappedLayout {
+                    bitmap_bytes: raw.bitmap_bytes.unwrap_or(8),
+                    subfields: subs,
+                }),
+                CompositeKind::BerTlv => Composite::BerTlv,
+                CompositeKind::Track2 => Composite::Track2,
+            }))
+        }
+    };
     Ok(FieldSpec {
+        composite,
         name: raw.name,
         class: raw.class,
         encoding: raw.encoding,
