@@ -101,10 +101,18 @@ impl Mti {
         !self.is_request()
     }
 
-    /// Whether this is a reversal (class 4, function 0 or 1: x40x, x41x) .
+    /// Whether this is a reversal: class 4 from the acquirer side (origin digit 0 or 1:
+    /// 0400, 0401, 0410, 0420, 0421, 0430); class 4 from the issuer side (x4x2, x4x3) is a
+    /// chargeback.
     #[must_use]
     pub const fn is_reversal(&self) -> bool {
-        self.class() == 4 && self.digit(2) <= 1
+        self.class() == 4 && self.digit(3) <= 1
+    }
+
+    /// Whether this is a chargeback (class 4 from the issuer side: x4x2, x4x3).
+    #[must_use]
+    pub const fn is_chargeback(&self) -> bool {
+        self.class() == 4 && matches!(self.digit(3), 2 | 3)
     }
 
     /// Whether this is a repeat (last digit odd: 0201, 0421).
@@ -179,6 +187,9 @@ mod tests {
         assert_eq!(Mti::from_text("02A0"), None);
         assert_eq!(Mti::from_text("020"), None);
         assert!(Mti::REVERSAL_ADVICE.is_reversal());
+        assert!(Mti::REVERSAL_ADVICE_RESPONSE.is_reversal());
         assert!(!Mti::FINANCIAL_REQUEST.is_reversal());
+        let chargeback = Mti::from_text("0422").map(|m| (m.is_reversal(), m.is_chargeback()));
+        assert_eq!(chargeback, Some((false, true)));
     }
 }
