@@ -1,1 +1,103 @@
-fn main(){}
+//! Wall-clock benchmarks of the codec on the reference messages (`vectors/README.md` in the
+//! shared test vectors): the ISO 8583:1987 ASCII 0200 and 0210, the same field values in the
+//! 1987 binary/BCD form, and the same values in the 1993 ASCII layout (padded to its lengths).
+//!
+//! Run: `cargo bench --bench codec -- --warm-up-time 1 --measurement-time 2 --noplot`.
+//!
+//! Cases per message:
+//! - `decode`: `MessageView::decode` with full validation (lengths, classes, no trailing bytes);
+//! - `decode_read_all`: the same, then every field's text copied into a stack buffer;
+//! - `encode`: a prebuilt `Message` into a reused `Vec<u8>`, cleared each iteration;
+//! - `message_decode`: `Message::decode` from `Bytes` (owned fields sharing the buffer).
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use bytes::Bytes;
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use iso8583_wire::{Message, MessageView, Mti, Spec};
+use std::hint::black_box;
+
+/// The reference 0200 (164 bytes).
+const REQ_0200: &[u8] = b"02007238048028C080001642424242424242420000000000000100001123132500123456132500112305100374242424242424242=29122011000000000000123456789012TERM0001MERCHANT0000001840";
+
+/// The reference 0210 (172 bytes): the 0200's fields plus 38 and 39.
+const RESP_0210: &[u8] = b"0210723804802EC080001642424242424242420000000000000100001123132500123456132500112305100374242424242424242=29122011000000000000123456789012ABC12396TERM0001MERCHANT0000001840";
+
+/// Decodes every field's text into a stack buffer and returns the total length, so that no
+/// read can be optimised away.
+#[inline]
+fn read_all(view: &MessageView<'_>) -> usize {
+    let mut buf = [0u8; 64];
+    let mut total = 0;
+    for fv in view.fields() {
+        let text = fv.text_into(&mut buf).unwrap();
+        total += black_box(text).len();
+    }
+    total
+}
+
+/// The same field values as `ascii` (read from its ASCII decode), set into a message of
+/// `spec` and encoded once: the binary/BCD or 1993 form of the reference message.
+fn convert(ascii: &[u8], spec: &Spec) -> Vec<u8> {
+    let from = Spec::builtin("iso8583-1987-ascii").unwrap();
+    let view = MessageView::decode(from, ascii).unwrap();
+    let mut m = Message::new(Mti::from_text(view.mti().as_str()).unwrap());
+    for fv in view.fields() {
+        m.set(spec, fv.number(), fv.as_bytes()).unwrap();
+    }
+    let wire = m.to_vec(spec).unwrap();
+    // The converted form carries the same field values.
+    let back = MessageView::decode(spec, &wire).unwrap();
+    assert_eq!(back.fields().count(), view.fields().count());
+    wire
+}
+
+fn bench_message(c: &mut Criterion, group_name: &str, spec: &'static Spec, wire: &[u8]) {
+    let message = Message::decode(spec, Bytes::copy_from_slice(wire)).unwrap();
+    let mut out = Vec::with_capacity(512);
+    message.encode(spec, &mut out).unwrap();
+    assert_eq!(out, wire, "{group_name}: encode(decode(x)) == x");
+    let shared = Bytes::copy_from_slice(wire);
+
+    let mut g = c.benchmark_group(group_name);
+    g.throughput(Throughput::Bytes(wire.len() as u64));
+    g.bench_function(BenchmarkId::from_parameter("decode"), |b| {
+        b.iter(|| MessageView::decode(spec, black_box(wire)).map(|v| black_box(v).mti()))
+    });
+    g.bench_function(BenchmarkId::from_parameter("decode_read_all"), |b| {
+        b.iter(|| {
+            let view = MessageView::decode(spec, black_box(wire)).unwrap();
+            read_all(&view)
+        })
+    });
+    g.bench_function(BenchmarkId::from_parameter("encode"), |b| {
+        b.iter(|| {
+            out.clear();
+            black_box(&message).encode(spec, &mut out).unwrap();
+            black_box(out.len())
+        })
+    });
+    g.bench_function(BenchmarkId::from_parameter("message_decode"), |b| {
+        b.iter(|| Message::decode(spec, black_box(shared.clone())).unwrap())
+    });
+    g.finish();
+}
+
+fn benches(c: &mut Criterion) {
+    let ascii = Spec::builtin("iso8583-1987-ascii").unwrap();
+    let binary = Spec::builtin("iso8583-1987-binary").unwrap();
+    let ascii93 = Spec::builtin("iso8583-1993-ascii").unwrap();
+
+    bench_message(c, "0200/ascii", ascii, REQ_0200);
+    bench_message(c, "0210/ascii", ascii, RESP_0210);
+
+    let bin_0200 = convert(REQ_0200, binary);
+    let bin_0210 = convert(RESP_0210, binary);
+    bench_message(c, "0200/binary", binary, &bin_0200);
+    bench_message(c, "0210/binary", binary, &bin_0210);
+
+    let a93_0200 = convert(REQ_0200, ascii93);
+    bench_message(c, "0200/ascii-1993", ascii93, &a93_0200);
+}
+
+criterion_group!(codec, benches);
+criterion_main!(codec);

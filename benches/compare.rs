@@ -1,0 +1,131 @@
+//! Side-by-side wall-clock comparison with iso_8583_rs 0.2.2 on the reference 0200 (ISO
+//! 8583:1987 ASCII, 14 fields, 164 bytes), in one run with the same build settings.
+//!
+//! Run: `cargo bench --bench compare -- --warm-up-time 1 --measurement-time 3 --noplot`.
+//!
+//! What each side does:
+//! - `decode`: ours is `MessageView::decode` (MTI, bitmap, every length prefix and length
+//!   against the spec, every field's class including `z` track data, no trailing bytes);
+//!   theirs is `Message::parse`, its strict mode (structure, minimum lengths, classes `n`, `an`,
+//!   `ans`; it does not check `z`, so field 35 goes unchecked there).
+//! - `decode_read_all`: the same, then every present field's bytes read in order.
+//! - `decode_lazy` (theirs only): `Message::parse_lazy`, structure without content checks; ours
+//!   has no such mode.
+//! - `encode`: a prebuilt message (our `Message`, their `Builder`) into a reused `Vec<u8>`.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use bytes::Bytes;
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use iso8583_wire::{Message, MessageView, Spec};
+use iso_8583_rs::specfile::{FieldDescription, Spec as TheirSpecFile};
+use iso_8583_rs::{Builder, CompiledSpec};
+use std::collections::HashMap;
+use std::hint::black_box;
+
+/// The reference 0200 (164 bytes).
+const REQ_0200: &[u8] = b"02007238048028C080001642424242424242420000000000000100001123132500123456132500112305100374242424242424242=29122011000000000000123456789012TERM0001MERCHANT0000001840";
+
+/// Their spec for the fields of the reference message, with the classes, lengths and prefixes
+/// of our `iso8583-1987-ascii` (and of their own `spec1987.yml`, except that 49 is `an` in both
+/// of ours and theirs).
+fn their_spec() -> CompiledSpec {
+    let f = |class: &str, len_type: &str, max_len| FieldDescription {
+        content_type: class.into(),
+        len_type: len_type.into(),
+        max_len,
+        min_len: 0,
+        label: String::new(),
+    };
+    let fields = HashMap::from([
+        (2, f("n", "llvar", 19)),
+        (3, f("n", "fixed", 6)),
+        (4, f("n", "fixed", 12)),
+        (7, f("n", "fixed", 10)),
+        (11, f("n", "fixed", 6)),
+        (12, f("n", "fixed", 6)),
+        (13, f("n", "fixed", 4)),
+        (22, f("n", "fixed", 3)),
+        (25, f("n", "fixed", 2)),
+        (35, f("z", "llvar", 37)),
+        (37, f("an", "fixed", 12)),
+        (41, f("ans", "fixed", 8)),
+        (42, f("ans", "fixed", 15)),
+        (49, f("an", "fixed", 3)),
+    ]);
+    CompiledSpec::compile(&TheirSpecFile { fields }).unwrap()
+}
+
+fn compare(c: &mut Criterion) {
+    let ours = Spec::builtin("iso8583-1987-ascii").unwrap();
+    let theirs = their_spec();
+
+    // Both decode the same fields with the same values.
+    let view = MessageView::decode(ours, REQ_0200).unwrap();
+    let parsed = iso_8583_rs::Message::parse(&theirs, REQ_0200).unwrap();
+    let a: Vec<(u16, &[u8])> = view.fields().map(|f| (f.number(), f.as_bytes())).collect();
+    let b: Vec<(u16, &[u8])> = parsed
+        .fields()
+        .map(|(n, v)| (u16::try_from(n).unwrap(), v))
+        .collect();
+    assert_eq!(a, b);
+    assert_eq!(a.len(), 14);
+
+    // Prebuilt messages, each encoding to the reference bytes.
+    let message = Message::decode(ours, Bytes::from_static(REQ_0200)).unwrap();
+    let mut builder = Builder::new(&theirs, &parsed.mti).unwrap();
+    for (n, v) in parsed.fields() {
+        builder.set(n, v).unwrap();
+    }
+    let mut out = Vec::with_capacity(512);
+    message.encode(ours, &mut out).unwrap();
+    assert_eq!(out, REQ_0200);
+    builder.pack_into(&mut out);
+    assert_eq!(out, REQ_0200);
+
+    let mut g = c.benchmark_group("compare-0200");
+    g.throughput(Throughput::Bytes(REQ_0200.len() as u64));
+    g.bench_function("decode/iso8583-wire", |b| {
+        b.iter(|| MessageView::decode(ours, black_box(REQ_0200)).map(|v| black_box(v).mti()))
+    });
+    g.bench_function("decode/iso_8583_rs", |b| {
+        b.iter(|| {
+            iso_8583_rs::Message::parse(&theirs, black_box(REQ_0200)).map(|m| black_box(m).mti)
+        })
+    });
+    g.bench_function("decode_lazy/iso_8583_rs", |b| {
+        b.iter(|| {
+            iso_8583_rs::Message::parse_lazy(&theirs, black_box(REQ_0200)).map(|m| black_box(m).mti)
+        })
+    });
+    g.bench_function("decode_read_all/iso8583-wire", |b| {
+        b.iter(|| {
+            let v = MessageView::decode(ours, black_box(REQ_0200)).unwrap();
+            v.fields()
+                .map(|f| black_box(f.as_bytes()).len())
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("decode_read_all/iso_8583_rs", |b| {
+        b.iter(|| {
+            let m = iso_8583_rs::Message::parse(&theirs, black_box(REQ_0200)).unwrap();
+            m.fields().map(|(_, v)| black_box(v).len()).sum::<usize>()
+        })
+    });
+    g.bench_function("encode/iso8583-wire", |b| {
+        b.iter(|| {
+            out.clear();
+            black_box(&message).encode(ours, &mut out).unwrap();
+            black_box(out.len())
+        })
+    });
+    g.bench_function("encode/iso_8583_rs", |b| {
+        b.iter(|| {
+            black_box(&builder).pack_into(&mut out);
+            black_box(out.len())
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, compare);
+criterion_main!(benches);
