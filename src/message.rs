@@ -314,7 +314,7 @@ impl Message {
                     PrefixCounts::Units => v.len,
                     PrefixCounts::Bytes => v.wire.len(),
                     PrefixCounts::Nibbles if fs.encoding == Encoding::Bcd => v.len,
-                    PrefixCounts::Nibbles => v.wire.len() * 2,
+                    PrefixCounts::Nibbles | PrefixCounts::WireNibbles => v.wire.len() * 2,
                 };
                 codec::prefix_write(prefix, value as u64, out);
             }

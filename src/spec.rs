@@ -265,6 +265,7 @@ fn validate_field(n: u16, fs: &FieldSpec) -> Result<(), SpecError> {
         let needed = match prefix.counts {
             PrefixCounts::Units => u64::from(fs.length),
             PrefixCounts::Bytes => fs.wire_len(fs.length as usize) as u64,
+            PrefixCounts::WireNibbles => 2 * fs.wire_len(fs.length as usize) as u64,
             PrefixCounts::Nibbles => {
                 if fs.encoding == Encoding::Bcd {
                     u64::from(fs.length)

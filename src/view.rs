@@ -244,7 +244,10 @@ pub(crate) fn read_field(r: &mut Reader<'_>, fs: &FieldSpec, n: u16) -> Result<S
             ))?;
             let value = usize::try_from(value).unwrap_or(usize::MAX);
             let (len, wire) = units_from_prefix(fs, prefix.counts, value);
-            if len > fs.length as usize || len < fs.min_length as usize {
+            // An F filler may yet take one digit off (see `refine_bcd_len`); the exact
+            // range is checked again below.
+            let max = fs.length as usize + usize::from(may_shrink(fs));
+            if len > max || len < fs.min_length as usize {
                 return Err(DecodeError::new(
                     DecodeErrorKind::LengthOutOfRange {
                         len,
@@ -261,6 +264,17 @@ pub(crate) fn read_field(r: &mut Reader<'_>, fs: &FieldSpec, n: u16) -> Result<S
     let start = r.pos;
     let raw = r.take(wire, element)?;
     let (len, wire) = refine_bcd_len(fs, raw, len, wire);
+    if may_shrink(fs) && (len > fs.length as usize || len < fs.min_length as usize) {
+        return Err(DecodeError::new(
+            DecodeErrorKind::LengthOutOfRange {
+                len,
+                min: fs.min_length as usize,
+                max: fs.length as usize,
+            },
+            element,
+            prefix_at,
+        ));
+    }
     check_content(fs, raw, len)
         .map_err(|p| DecodeError::new(invalid(fs.class), element, start + p))?;
     Ok(Span {
@@ -283,7 +297,7 @@ fn units_from_prefix(fs: &FieldSpec, counts: PrefixCounts, value: usize) -> (usi
         PrefixCounts::Units => (value, fs.wire_len(value)),
         PrefixCounts::Bytes => (units_from_wire(fs, value), value),
         PrefixCounts::Nibbles if fs.encoding == Encoding::Bcd => (value, fs.wire_len(value)),
-        PrefixCounts::Nibbles => {
+        PrefixCounts::Nibbles | PrefixCounts::WireNibbles => {
             let wire = value.div_ceil(2);
             (units_from_wire(fs, wire), wire)
         }
@@ -302,12 +316,25 @@ fn units_from_wire(fs: &FieldSpec, wire: usize) -> usize {
     }
 }
 
-/// A BCD field whose prefix counts bytes has an odd digit count when its filler nibble is
-/// `F`; the length shrinks by one then (jPOS `IFEB_LLNUM` style).
+/// Whether a BCD field's prefix counts whole bytes (or wire nibbles), so that an `F` filler
+/// nibble on the wire makes the digit count one less than the prefix implies.
+#[inline]
+fn may_shrink(fs: &FieldSpec) -> bool {
+    let by_bytes = matches!(
+        fs.prefix.map(|p| p.counts),
+        Some(PrefixCounts::Bytes | PrefixCounts::WireNibbles)
+    );
+    by_bytes
+        && fs.encoding == Encoding::Bcd
+        && fs.bcd_pad.nibble() == 0xF
+        && fs.class != ContentClass::B
+}
+
+/// A BCD field whose prefix counts bytes (or wire nibbles) has an odd digit count when its
+/// filler nibble is `F`; the length shrinks by one then (jPOS `IFEB_LLNUM` style).
 #[inline]
 fn refine_bcd_len(fs: &FieldSpec, raw: &[u8], len: usize, wire: usize) -> (usize, usize) {
-    let by_bytes = matches!(fs.prefix.map(|p| p.counts), Some(PrefixCounts::Bytes));
-    if !(by_bytes && fs.encoding == Encoding::Bcd && fs.bcd_pad.nibble() == 0xF) || len == 0 {
+    if !may_shrink(fs) || len == 0 {
         return (len, wire);
     }
     let filler = if fs.bcd_pad.is_left() {

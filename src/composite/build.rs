@@ -126,7 +126,7 @@ pub fn build_subfields(
                         PrefixCounts::Units => v.len,
                         PrefixCounts::Bytes => v.wire.len(),
                         PrefixCounts::Nibbles if sfs.encoding == Encoding::Bcd => v.len,
-                        PrefixCounts::Nibbles => v.wire.len() * 2,
+                        PrefixCounts::Nibbles | PrefixCounts::WireNibbles => v.wire.len() * 2,
                     };
                     codec::prefix_write(prefix, count as u64, &mut body);
                 }

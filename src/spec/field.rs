@@ -138,6 +138,10 @@ pub enum PrefixCounts {
     Bytes,
     /// Nibbles (half-bytes) on the wire; for BCD content, the significant nibbles.
     Nibbles,
+    /// Nibbles on the wire, a filler nibble included: twice the bytes of the content (jPOS
+    /// `HexNibblesPrefixer`). For BCD digits whose filler is `F`, an `F` filler on the wire
+    /// marks an odd digit count, one less than the prefix says.
+    WireNibbles,
 }
 
 /// The length prefix of a variable-length field.
