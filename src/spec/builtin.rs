@@ -10,17 +10,25 @@ pub(super) const NAMES: &[&str] = &[
     "iso8583-1993-ascii",
     "iso8583-1993-binary",
     "iso8583-2003-binary",
+    "cup-pos",
+    "cup-pos-tpdu",
+    "visa-base1",
+    "mastercard-cis",
 ];
 
-const SOURCES: [&str; 5] = [
+const SOURCES: [&str; 9] = [
     include_str!("../../specs/iso8583-1987-ascii.toml"),
     include_str!("../../specs/iso8583-1987-binary.toml"),
     include_str!("../../specs/iso8583-1993-ascii.toml"),
     include_str!("../../specs/iso8583-1993-binary.toml"),
     include_str!("../../specs/iso8583-2003-binary.toml"),
+    include_str!("../../specs/cup-pos.toml"),
+    include_str!("../../specs/cup-pos-tpdu.toml"),
+    include_str!("../../specs/visa-base1.toml"),
+    include_str!("../../specs/mastercard-cis.toml"),
 ];
 
-static PARSED: [OnceLock<Option<Spec>>; 5] = [const { OnceLock::new() }; 5];
+static PARSED: [OnceLock<Option<Spec>>; 9] = [const { OnceLock::new() }; 9];
 
 pub(super) fn get(name: &str) -> Option<&'static Spec> {
     let i = NAMES.iter().position(|n| *n == name)?;
