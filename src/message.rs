@@ -250,7 +250,10 @@ impl Message {
         let (_, bitmaps) = self.plan_bitmap(spec)?;
         let mut total = layout.header_length
             + layout.mti_encoding.wire_len()
-            + bitmaps * layout.bitmap_encoding.wire_len();
+            + (1..=3u8)
+                .take(bitmaps)
+                .map(|b| layout.bitmap_encoding_of(b).wire_len())
+                .sum::<usize>();
         for (n, v) in &self.fields {
             let fs = spec_field(spec, *n)?;
             check_len(fs, *n, v)?;
@@ -303,8 +306,8 @@ impl Message {
         let (words, count) = self.plan_bitmap(spec)?;
         out.put_slice(&self.header);
         write_mti(self.mti, layout.mti_encoding, out);
-        for w in words.iter().take(count) {
-            write_bitmap(*w, layout.bitmap_encoding, out);
+        for (which, w) in (1..=3u8).zip(words.iter()).take(count) {
+            write_bitmap(*w, layout.bitmap_encoding_of(which), out);
         }
         for (n, v) in &self.fields {
             let fs = spec_field(spec, *n)?;

@@ -79,6 +79,9 @@ pub struct MessageLayout {
     pub mti_encoding: MtiEncoding,
     /// How each bitmap is written.
     pub bitmap_encoding: BitmapEncoding,
+    /// How the secondary and tertiary bitmaps are written when that differs from the primary
+    /// (some hosts send an ASCII-hex primary bitmap followed by a binary secondary one).
+    pub extra_bitmap_encoding: Option<BitmapEncoding>,
     /// Whether bit 65 announces a tertiary bitmap (fields 129–192) instead of field 65.
     pub tertiary_bitmap: bool,
 }
@@ -91,7 +94,26 @@ impl MessageLayout {
             header_length: 0,
             mti_encoding,
             bitmap_encoding,
+            extra_bitmap_encoding: None,
             tertiary_bitmap: false,
+        }
+    }
+
+    /// The same layout with secondary and tertiary bitmaps written as `encoding`.
+    #[must_use]
+    pub const fn with_extra_bitmap_encoding(self, encoding: BitmapEncoding) -> Self {
+        Self {
+            extra_bitmap_encoding: Some(encoding),
+            ..self
+        }
+    }
+
+    /// How bitmap `which` (1 primary, 2 secondary, 3 tertiary) is written.
+    #[must_use]
+    pub const fn bitmap_encoding_of(&self, which: u8) -> BitmapEncoding {
+        match (which, self.extra_bitmap_encoding) {
+            (2 | 3, Some(e)) => e,
+            _ => self.bitmap_encoding,
         }
     }
 

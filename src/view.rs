@@ -75,13 +75,13 @@ impl<'a> MessageView<'a> {
         let mut r = Reader { input, pos: 0 };
         r.take(layout.header_length, Element::Header)?;
         let mti = read_mti(&mut r, layout.mti_encoding)?;
-        let primary = read_bitmap(&mut r, layout.bitmap_encoding, 1)?;
+        let primary = read_bitmap(&mut r, layout.bitmap_encoding_of(1), 1)?;
         let mut secondary = 0;
         let mut tertiary = 0;
         if primary >> 63 == 1 {
-            secondary = read_bitmap(&mut r, layout.bitmap_encoding, 2)?;
+            secondary = read_bitmap(&mut r, layout.bitmap_encoding_of(2), 2)?;
             if layout.tertiary_bitmap && secondary >> 63 == 1 {
-                tertiary = read_bitmap(&mut r, layout.bitmap_encoding, 3)?;
+                tertiary = read_bitmap(&mut r, layout.bitmap_encoding_of(3), 3)?;
             }
         }
         let bitmap = Bitmap::from_words([primary, secondary, tertiary]);

@@ -157,13 +157,6 @@ fn pyiso(e: &Value, formats: &Map<String, Value>) -> Result<Built, String> {
     };
     let primary = bitmap_enc(&enc("p", "ascii"));
     let secondary = bitmap_enc(&enc("1", &enc("p", "ascii")));
-    let has_secondary = e.get("bitmaps").and_then(|b| b.get("1")).is_some();
-    if primary != secondary && has_secondary {
-        return Err(format!(
-            "the primary bitmap is {primary:?} and the secondary {secondary:?}: \
-             MessageLayout has one bitmap_encoding for every bitmap"
-        ));
-    }
     let mti = match enc("t", "ascii").as_str() {
         "ascii" => MtiEncoding::Ascii,
         // cp500 and cp037 agree on the digits.
@@ -173,9 +166,12 @@ fn pyiso(e: &Value, formats: &Map<String, Value>) -> Result<Built, String> {
     };
     let header = formats.get("h").map_or(0, |h| u(h, "max_len"));
     let header_is_binary = enc("h", "ascii") == "b";
-    let layout = MessageLayout::new(mti, primary)
+    let mut layout = MessageLayout::new(mti, primary)
         .with_header(header as usize)
         .with_tertiary_bitmap();
+    if secondary != primary {
+        layout = layout.with_extra_bitmap_encoding(secondary);
+    }
     let mut fields = Vec::new();
     for (n, f) in numbered(formats) {
         if n == 1 {
@@ -472,20 +468,22 @@ fn decodes_peer_02_ascii_header_binary_bitmap() {
 }
 
 /// The source spec writes the primary bitmap as ASCII hex and the secondary bitmap (field 1)
-/// as 8 raw bytes. `MessageLayout` has a single `bitmap_encoding` for all bitmaps, so this
-/// message cannot be described; decoding with ASCII-hex bitmaps stops at the secondary bitmap.
+/// as 8 raw bytes.
 #[test]
-#[ignore = "MessageLayout has one bitmap_encoding; this entry mixes an ASCII-hex primary with a binary secondary bitmap"]
 fn decodes_peer_03_binary_secondary_after_ascii_primary() {
+    let e = entry(3);
+    assert_eq!(
+        translate(&e).unwrap().layout.extra_bitmap_encoding,
+        Some(BitmapEncoding::Binary)
+    );
     round_trip(3);
 }
 
-/// What the single-encoding layout does with entry 3 today: the secondary bitmap's raw bytes
-/// are not hex characters.
+/// With one encoding for every bitmap, the secondary bitmap's raw bytes are not hex
+/// characters.
 #[test]
 fn rejects_peer_03_with_one_bitmap_encoding() {
     let e = entry(3);
-    assert!(translate(&e).unwrap_err().contains("one bitmap_encoding"));
     let spec = Spec::new(
         "peer-3-ascii-hex",
         MessageLayout::new(MtiEncoding::Ascii, BitmapEncoding::AsciiHex),

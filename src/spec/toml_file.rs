@@ -33,6 +33,7 @@ struct LayoutFile {
     mti_encoding: MtiEncoding,
     #[serde(default)]
     bitmap_encoding: BitmapEncoding,
+    extra_bitmap_encoding: Option<BitmapEncoding>,
     #[serde(default)]
     tertiary_bitmap: bool,
 }
@@ -94,6 +95,7 @@ pub(super) fn from_toml_str(text: &str) -> Result<Spec, SpecError> {
         header_length: file.message.header_length,
         mti_encoding: file.message.mti_encoding,
         bitmap_encoding: file.message.bitmap_encoding,
+        extra_bitmap_encoding: file.message.extra_bitmap_encoding,
         tertiary_bitmap: file.message.tertiary_bitmap,
     };
     let mut fields = Vec::with_capacity(file.fields.len());
