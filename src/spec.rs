@@ -7,6 +7,8 @@
 mod builtin;
 mod composite;
 mod field;
+#[cfg(feature = "jpos")]
+mod jpos;
 mod toml_file;
 
 pub use composite::{BitmappedLayout, Composite, TaggedLayout};
@@ -197,6 +199,31 @@ impl Spec {
     /// unknown key or value, or describes an inconsistent field (see [`Spec::new`]).
     pub fn from_toml_str(text: &str) -> Result<Self, SpecError> {
         toml_file::from_toml_str(text)
+    }
+
+    /// Imports a jPOS GenericPackager XML file (the `isopackager` schema).
+    ///
+    /// Field 0 gives the MTI encoding, field 1 the bitmap encoding (a bitmap longer than 16
+    /// bytes, or `thirdBitmapField="65"`, makes bit 65 announce a tertiary bitmap, and field 65
+    /// is then not defined), `headerLength` the header. Each field packager class (`IFA_LLNUM`,
+    /// `IFB_LLHBINARY`, …) is read into content class, encoding, prefix and BCD filler; an
+    /// `<isofieldpackager>` becomes bitmapped subfields (with an `IFB_BITMAP` subfield or
+    /// `emitBitmap="true"`), positional subfields, or EMV BER-TLV (`BERTLVBinaryPackager`,
+    /// `DefaultICCBERTLVPackager`). Numeric classes check their digits, which jPOS does not
+    /// (`IFA_LLNUM` accepts any character there); fields 35 and 36 declared numeric are read
+    /// as track data (class `z`). Fields 2, 35, 36, 45, 52, 64 and 128 are masked by number.
+    /// No external entity or DTD is fetched or expanded.
+    ///
+    /// # Errors
+    /// A [`SpecError`] naming the field when the XML is malformed, declares entities, nests too
+    /// deep, lacks an `id`, `class` or valid `length`, uses a class with no equivalent here
+    /// (token-delimited, tagged `IFMC_`/`IFEP_` classes, `IF_NOP`, `IFB_LLHFBINARY`,
+    /// `IFA_FLLCHAR`, self-inclusive prefixes…), or describes a message layout this crate
+    /// cannot represent (no bitmap, a bitmap outside field 1, a first field other than 0).
+    #[cfg(feature = "jpos")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "jpos")))]
+    pub fn from_jpos_xml(text: &str) -> Result<Self, SpecError> {
+        jpos::from_jpos_xml(text)
     }
 
     /// A built-in spec by name, parsed once on first use: `iso8583-1987-ascii`,
