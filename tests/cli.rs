@@ -341,13 +341,22 @@ fn rejects_bad_spec_file_naming_the_field() {
 }
 
 #[test]
-fn rejects_jpos_xml_spec_files_for_now() {
-    let r = run(&["decode", "--spec-file", "packager.xml", REF_0210], b"");
-    assert_eq!(r.code, 2);
-    assert_eq!(
-        r.stderr,
-        "iso8583: spec file packager.xml: jPOS XML specs are not supported yet; use a TOML spec\n"
+fn decodes_with_jpos_xml_spec_file() {
+    let spec = "tests/jpos/iso87ascii.xml";
+    let r = run(
+        &["decode", "--format", "json", "--spec-file", spec, REF_0210],
+        b"",
     );
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    assert_eq!(r.stdout.trim_end(), MASKED_JSON);
+    let r = run(
+        &["decode", "--spec-file", "tests/cli.rs.xml", REF_0210],
+        b"",
+    );
+    assert_eq!(r.code, 2);
+    assert!(r
+        .stderr
+        .starts_with("iso8583: cannot read spec file tests/cli.rs.xml"));
 }
 
 #[test]

@@ -74,11 +74,7 @@ fn load_spec_file(path: &Path) -> Result<Spec, CliError> {
     };
     let loaded = match SpecFormat::of(path) {
         SpecFormat::Toml => Spec::from_toml_str(&read()?),
-        SpecFormat::JposXml => {
-            return Err(CliError::Usage(format!(
-                "spec file {shown}: jPOS XML specs are not supported yet; use a TOML spec"
-            )))
-        }
+        SpecFormat::JposXml => Spec::from_jpos_xml(&read()?),
     };
     loaded.map_err(|e| CliError::Usage(format!("bad spec file {shown}: {e}")))
 }
