@@ -583,3 +583,22 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn unframed_unionpay_payload_decodes_with_the_tpdu_as_message_header() {
+    // What `iso8583 decode --frame binary2 --spec cup-pos-tpdu` does: the framer strips the
+    // length only, the spec declares the TPDU as the message header.
+    let wire = unionpay_wire();
+    let spec = iso8583_wire::Spec::builtin("cup-pos-tpdu").unwrap();
+    let frames: Vec<_> = Framer::new(LengthHeader::Binary2)
+        .split_all(&wire)
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(frames.len(), 1);
+    assert_eq!(frames[0].payload_offset(), 2);
+    let view = iso8583_wire::MessageView::decode(spec, frames[0].payload()).unwrap();
+    assert_eq!(view.header(), [0x60, 0x00, 0x08, 0x00, 0x00]);
+    assert_eq!(view.mti().as_str(), "0200");
+    assert_eq!(view.field(11).unwrap().to_text(), "002755");
+    assert_eq!(view.field(41).unwrap().as_str().unwrap(), "01144021");
+}
