@@ -26,7 +26,9 @@
 //! codes load with [`ResponseTable::from_toml_str`] and layer over a built-in table.
 //!
 //! Classification allocates nothing: codes are looked up by direct index and the [`Diagnosis`]
-//! borrows its texts from the table. [`Tally`] counts diagnoses over a day of logs.
+//! borrows its texts from the table. [`diagnose`] and [`ResponseTable::classify_view`] read the
+//! MTI and field 39 of a decoded [`MessageView`](crate::MessageView). [`Tally`] counts diagnoses
+//! over a day of logs.
 
 mod category;
 mod code;
@@ -35,6 +37,7 @@ mod outcome;
 mod render;
 mod stats;
 mod table;
+mod view;
 
 pub use category::{Area, Category, Check, Flag, Flags, Responsible, Retry};
 pub use code::{Dialect, Lang, ParseNameError, ResponseCode};
@@ -42,3 +45,4 @@ pub use diagnosis::{classify, Diagnosis, Localized};
 pub use outcome::Outcome;
 pub use stats::{CodeCount, Tally};
 pub use table::{Class, Entry, ResponseTable, SectionName, TableError, TableErrorKind};
+pub use view::diagnose;

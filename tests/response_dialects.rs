@@ -257,3 +257,26 @@ fn renders_short_text_for_the_counter_in_both_languages() {
     assert!(op.contains("排查步骤："));
     assert!(op.contains("[escalation]"));
 }
+
+/// An ASCII 0210 with only field 39 (`96`): MTI, primary bitmap with bit 39, the code.
+fn sample_96() -> Vec<u8> {
+    b"0210000000000200000096".to_vec()
+}
+
+#[test]
+fn diagnoses_field_39_of_a_decoded_message() {
+    use iso8583_wire::response::{diagnose, ResponseTable, Tally};
+    use iso8583_wire::{MessageView, Spec};
+
+    let spec = Spec::builtin("iso8583-1987-ascii").expect("built-in spec");
+    let bytes = sample_96();
+    let view = MessageView::decode(spec, &bytes).expect("sample decodes");
+    let d = diagnose(Dialect::ChinaUnionPay, &view).expect("field 39 present");
+    assert_eq!(d.code().map(|c| c.to_string()).as_deref(), Some("96"));
+    assert_eq!(d.class(), Some("C"));
+    assert_eq!(d.category(), Category::SwitchFault);
+
+    let mut tally = Tally::new();
+    tally.record_view(ResponseTable::builtin(Dialect::Iso8583_1987), &view);
+    assert_eq!(tally.category(Category::SwitchFault), 1);
+}

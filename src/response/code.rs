@@ -97,11 +97,15 @@ impl ResponseCode {
     /// Never fails: an empty value or one that no table defines is kept as it is and classifies
     /// as unknown; beyond [`MAX_LEN`](Self::MAX_LEN) bytes only the first four are kept.
     #[must_use]
+    #[inline]
     pub fn from_bytes(raw: &[u8]) -> Self {
-        let mut bytes = [0u8; 4];
-        for (dst, src) in bytes.iter_mut().zip(raw) {
-            *dst = *src;
-        }
+        let bytes = match *raw {
+            [] => [0; 4],
+            [a] => [a, 0, 0, 0],
+            [a, b] => [a, b, 0, 0],
+            [a, b, c] => [a, b, c, 0],
+            [a, b, c, d, ..] => [a, b, c, d],
+        };
         let len = u8::try_from(raw.len()).unwrap_or(u8::MAX);
         Self { bytes, len }
     }
@@ -130,27 +134,30 @@ impl ResponseCode {
     #[inline]
     pub(crate) fn slot(&self) -> Option<usize> {
         match (self.len, self.bytes) {
-            (2, [a, b, _, _]) => Some(alnum(a)? * 36 + alnum(b)?),
-            (3, [a, b, c, _]) => Some(36 * 36 + digit(a)? * 100 + digit(b)? * 10 + digit(c)?),
+            (2, [a, b, _, _]) => {
+                let (a, b) = (alnum(a), alnum(b));
+                ((a | b) & INVALID == 0).then(|| usize::from(a) * 36 + usize::from(b))
+            }
+            (3, [a, b, c, _]) => {
+                let (a, b, c) = (alnum(a), alnum(b), alnum(c));
+                ((a | b | c) & INVALID == 0 && a < 10 && b < 10 && c < 10)
+                    .then(|| 36 * 36 + usize::from(a) * 100 + usize::from(b) * 10 + usize::from(c))
+            }
             _ => None,
         }
     }
 }
 
-#[inline]
-fn alnum(b: u8) -> Option<usize> {
-    match b {
-        b'0'..=b'9' => Some(usize::from(b - b'0')),
-        b'A'..=b'Z' => Some(usize::from(b - b'A') + 10),
-        _ => None,
-    }
-}
+/// Marks a byte that is not `0-9`/`A-Z` in [`ALNUM`].
+const INVALID: u8 = 0x80;
 
+/// The value of a byte as a base-36 digit (`0-9` then `A-Z`), or [`INVALID`].
 #[inline]
-fn digit(b: u8) -> Option<usize> {
+const fn alnum(b: u8) -> u8 {
     match b {
-        b'0'..=b'9' => Some(usize::from(b - b'0')),
-        _ => None,
+        b'0'..=b'9' => b - b'0',
+        b'A'..=b'Z' => b - b'A' + 10,
+        _ => INVALID,
     }
 }
 

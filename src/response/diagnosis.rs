@@ -143,6 +143,7 @@ impl<'t> Diagnosis<'t> {
 
     /// The field 39 value, as received (`None` for an outcome).
     #[must_use]
+    #[inline]
     pub fn code(&self) -> Option<ResponseCode> {
         match self.subject {
             Subject::Code { code, .. } => Some(code),
@@ -152,6 +153,7 @@ impl<'t> Diagnosis<'t> {
 
     /// The terminal-side outcome (`None` for a code).
     #[must_use]
+    #[inline]
     pub fn outcome(&self) -> Option<Outcome> {
         match self.subject {
             Subject::Code { .. } => None,
@@ -161,6 +163,7 @@ impl<'t> Diagnosis<'t> {
 
     /// The name of the table the code was read in (e.g. `"cup"`; `None` for an outcome).
     #[must_use]
+    #[inline]
     pub fn dialect(&self) -> Option<&'t str> {
         match self.subject {
             Subject::Code { table, .. } => Some(table.dialect()),
@@ -170,6 +173,7 @@ impl<'t> Diagnosis<'t> {
 
     /// The table the code was read in (`None` for an outcome).
     #[must_use]
+    #[inline]
     pub fn table(&self) -> Option<&'t ResponseTable> {
         match self.subject {
             Subject::Code { table, .. } => Some(table),
@@ -179,6 +183,7 @@ impl<'t> Diagnosis<'t> {
 
     /// Whether the code is the reason of a reversal request rather than a result.
     #[must_use]
+    #[inline]
     pub fn is_reversal_reason(&self) -> bool {
         matches!(
             self.subject,
@@ -191,18 +196,21 @@ impl<'t> Diagnosis<'t> {
 
     /// The table entry of the code (`None` for an unknown code or an outcome).
     #[must_use]
+    #[inline]
     pub fn entry(&self) -> Option<&'t Entry> {
         self.entry_or(Some, None)
     }
 
     /// Whether the code or outcome is known (an unknown code has no entry).
     #[must_use]
+    #[inline]
     pub fn is_known(&self) -> bool {
         self.entry().is_some() || self.outcome().is_some()
     }
 
     /// The meaning in `lang`.
     #[must_use]
+    #[inline]
     pub fn meaning_in(&self, lang: Lang) -> &'t str {
         match self.subject {
             Subject::Code { entry: Some(e), .. } => match lang {
@@ -225,12 +233,14 @@ impl<'t> Diagnosis<'t> {
 
     /// The meaning in English.
     #[must_use]
+    #[inline]
     pub fn meaning(&self) -> &'t str {
         self.meaning_in(Lang::En)
     }
 
     /// The meaning in Chinese (the network's own wording where it has one).
     #[must_use]
+    #[inline]
     pub fn meaning_zh(&self) -> &'t str {
         self.meaning_in(Lang::Zh)
     }
@@ -247,6 +257,7 @@ impl<'t> Diagnosis<'t> {
 
     /// Who is responsible.
     #[must_use]
+    #[inline]
     pub fn responsible(&self) -> Responsible {
         match self.subject {
             Subject::Outcome(o) => o.info().responsible,
@@ -256,6 +267,7 @@ impl<'t> Diagnosis<'t> {
 
     /// The retry advice.
     #[must_use]
+    #[inline]
     pub fn retry(&self) -> Retry {
         match self.subject {
             Subject::Outcome(o) => o.info().retry,
@@ -275,6 +287,7 @@ impl<'t> Diagnosis<'t> {
     /// reached the host (sent in full or in part, answer lost, late, untrusted, or approved but
     /// not completed) call for one.
     #[must_use]
+    #[inline]
     pub fn reversal(&self) -> bool {
         match self.subject {
             Subject::Outcome(o) => o.info().reversal,
@@ -284,12 +297,14 @@ impl<'t> Diagnosis<'t> {
 
     /// The dialect's own class, e.g. China UnionPay `"C"`.
     #[must_use]
+    #[inline]
     pub fn class(&self) -> Option<&'t str> {
         self.entry_or(Entry::class, None)
     }
 
     /// What the dialect's class means, e.g. "Failed, do not retry".
     #[must_use]
+    #[inline]
     pub fn class_meaning(&self, lang: Lang) -> Option<&'t str> {
         let class = self.table()?.class(self.class()?)?;
         Some(class.meaning(lang))
@@ -297,6 +312,7 @@ impl<'t> Diagnosis<'t> {
 
     /// Pick-up, sign-on and strong-authentication flags.
     #[must_use]
+    #[inline]
     pub fn flags(&self) -> Flags {
         match self.subject {
             Subject::Outcome(o) => o.info().flags,
@@ -306,6 +322,7 @@ impl<'t> Diagnosis<'t> {
 
     /// The text to show the cashier.
     #[must_use]
+    #[inline]
     pub fn cashier_prompt(&self, lang: Lang) -> &'t str {
         match self.subject {
             Subject::Code { entry: Some(e), .. } => e.prompt(lang),
@@ -328,6 +345,7 @@ impl<'t> Diagnosis<'t> {
 
     /// The operator checklist of the category: likely causes and the steps to take.
     #[must_use]
+    #[inline]
     pub fn checklist(&self) -> &'static [Check] {
         self.category().checklist()
     }
@@ -335,6 +353,7 @@ impl<'t> Diagnosis<'t> {
     /// A view of this diagnosis in `lang`: its `Display` is the short text for the counter and
     /// its `Serialize` gives the JSON object with the prompt and checklist in that language.
     #[must_use]
+    #[inline]
     pub fn in_lang(self, lang: Lang) -> Localized<'t> {
         Localized {
             diagnosis: self,
@@ -358,12 +377,14 @@ pub struct Localized<'t> {
 impl<'t> Localized<'t> {
     /// The diagnosis.
     #[must_use]
+    #[inline]
     pub fn diagnosis(&self) -> Diagnosis<'t> {
         self.diagnosis
     }
 
     /// The language.
     #[must_use]
+    #[inline]
     pub fn lang(&self) -> Lang {
         self.lang
     }

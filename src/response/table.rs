@@ -26,60 +26,70 @@ pub struct Entry {
 impl Entry {
     /// The code.
     #[must_use]
+    #[inline]
     pub fn code(&self) -> ResponseCode {
         self.code
     }
 
     /// The meaning in English.
     #[must_use]
+    #[inline]
     pub fn meaning(&self) -> &str {
         &self.meaning
     }
 
     /// The meaning in Chinese (the network's own wording where it has one).
     #[must_use]
+    #[inline]
     pub fn meaning_zh(&self) -> &str {
         &self.meaning_zh
     }
 
     /// The cause category.
     #[must_use]
+    #[inline]
     pub fn category(&self) -> Category {
         self.category
     }
 
     /// Who is responsible.
     #[must_use]
+    #[inline]
     pub fn responsible(&self) -> Responsible {
         self.responsible
     }
 
     /// The retry advice.
     #[must_use]
+    #[inline]
     pub fn retry(&self) -> Retry {
         self.retry
     }
 
     /// Whether the terminal must send a reversal for the request this code answers.
     #[must_use]
+    #[inline]
     pub fn reversal(&self) -> bool {
         self.reversal
     }
 
     /// The dialect's own class, e.g. China UnionPay's `A`–`E`.
     #[must_use]
+    #[inline]
     pub fn class(&self) -> Option<&str> {
         self.class.as_deref()
     }
 
     /// Pick-up, sign-on and strong-authentication flags.
     #[must_use]
+    #[inline]
     pub fn flags(&self) -> Flags {
         self.flags
     }
 
     /// The text to show the cashier.
     #[must_use]
+    #[inline]
     pub fn prompt(&self, lang: Lang) -> &str {
         lang.pick(&self.prompt, &self.prompt_zh)
     }
@@ -165,7 +175,7 @@ impl Section {
 /// it in the file (`base = "cup"`) or with [`layered_over`](Self::layered_over).
 ///
 /// ```
-/// use iso8583_wire::response::{Category, Dialect, ResponseTable};
+/// use iso8583_wire::response::{Category, ResponseTable};
 ///
 /// let acquirer = ResponseTable::from_toml_str(r#"
 ///     dialect = "acme-acquirer"
@@ -209,10 +219,7 @@ impl ResponseTable {
     #[inline]
     pub fn builtin(dialect: Dialect) -> &'static Self {
         let b = builtin();
-        match b.tables.get(dialect.index()) {
-            Some(Ok(table)) => table,
-            _ => &b.empty,
-        }
+        b.tables.get(dialect.index()).unwrap_or(&b.empty)
     }
 
     /// The built-in table of a dialect, or the error that kept it from loading.
@@ -222,10 +229,10 @@ impl ResponseTable {
     /// Returns the [`TableError`] found in the built-in file (none is expected: the tests load
     /// every built-in table).
     pub fn try_builtin(dialect: Dialect) -> Result<&'static Self, &'static TableError> {
-        match builtin().tables.get(dialect.index()) {
-            Some(Ok(table)) => Ok(table),
-            Some(Err(e)) => Err(e),
-            None => Ok(&builtin().empty),
+        let b = builtin();
+        match b.errors.get(dialect.index()) {
+            Some(Some(e)) => Err(e),
+            _ => Ok(Self::builtin(dialect)),
         }
     }
 
@@ -668,14 +675,27 @@ const BUILTIN_SOURCES: [&str; 5] = [
 ];
 
 struct Builtin {
-    tables: Vec<Result<ResponseTable, TableError>>,
+    /// One table per dialect, in [`Dialect::ALL`] order; an empty one where loading failed.
+    tables: [ResponseTable; 5],
+    errors: [Option<TableError>; 5],
     empty: ResponseTable,
+}
+
+fn empty_table(name: &str) -> ResponseTable {
+    ResponseTable {
+        dialect: name.into(),
+        title: name.into(),
+        sources: Vec::new(),
+        classes: Vec::new(),
+        codes: Section::default(),
+        reasons: Section::default(),
+    }
 }
 
 fn load_builtin() -> Builtin {
     let parsed: Vec<Result<(ResponseTable, Option<Dialect>), TableError>> =
         BUILTIN_SOURCES.iter().map(|src| parse(src)).collect();
-    let tables = parsed
+    let loaded: Vec<Result<ResponseTable, TableError>> = parsed
         .iter()
         .map(|p| {
             let (table, base) = p.as_ref().map_err(Clone::clone)?;
@@ -696,16 +716,21 @@ fn load_builtin() -> Builtin {
             Ok(table)
         })
         .collect();
+    let mut errors: [Option<TableError>; 5] = Default::default();
+    let tables = Dialect::ALL.map(|d| match loaded.get(d.index()) {
+        Some(Ok(table)) => table.clone(),
+        Some(Err(e)) => {
+            if let Some(slot) = errors.get_mut(d.index()) {
+                *slot = Some(e.clone());
+            }
+            empty_table(d.as_str())
+        }
+        None => empty_table(d.as_str()),
+    });
     Builtin {
         tables,
-        empty: ResponseTable {
-            dialect: "empty".into(),
-            title: "empty".into(),
-            sources: Vec::new(),
-            classes: Vec::new(),
-            codes: Section::default(),
-            reasons: Section::default(),
-        },
+        errors,
+        empty: empty_table("empty"),
     }
 }
 
