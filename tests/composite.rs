@@ -518,3 +518,68 @@ fn decodes_positional_subfield_starting_mid_byte() {
         .unwrap();
     assert_eq!(err.kind(), DecodeErrorKind::TrailingBytes { count: 1 });
 }
+
+/// The UnionPay-style sample (ISO8583-Parser's test message) without its 2-byte length.
+const CUP_SAMPLE: &str = "600008000002003038058020c1920100000000000000000100275516040011250021000800388362143741176336d28112011861000000000f303131343430323130313132393633302020202020202000321101313131313131313131311002312e312e312e312e31020330022231021532333634000000000000000000335f2a02036482020800950580000000009a032311259c01009f02060000000000011111111111111111";
+
+#[test]
+fn decodes_subfields_of_the_cup_sample_with_the_builtin_spec() {
+    let spec = Spec::builtin("cup-pos-tpdu").unwrap();
+    let wire = hex(CUP_SAMPLE);
+    let v = MessageView::decode(spec, &wire).unwrap();
+    assert_eq!(v.get("55.9F02").unwrap().unwrap().to_text(), "000000000001");
+    assert_eq!(v.get("55.5F2A").unwrap().unwrap().to_text(), "0364");
+    assert_eq!(
+        v.get("35.pan").unwrap().unwrap().to_text(),
+        "8362143741176336"
+    );
+    assert_eq!(v.get("35.expiry").unwrap().unwrap().to_text(), "2811");
+    assert_eq!(v.get("35.service_code").unwrap().unwrap().to_text(), "201");
+    assert_eq!(
+        v.get("35.discretionary").unwrap().unwrap().to_text(),
+        "1861000000000"
+    );
+    assert_eq!(
+        v.get("35.pan").unwrap().unwrap().masked().to_string(),
+        "836214******6336"
+    );
+}
+
+#[test]
+fn loads_the_composite_layouts_of_the_builtin_specs() {
+    let layout = |spec: &str, n: u16| {
+        Spec::builtin(spec)
+            .unwrap()
+            .field(n)
+            .unwrap()
+            .composite
+            .as_deref()
+            .map(Composite::name)
+    };
+    assert_eq!(layout("cup-pos", 55), Some("ber-tlv"));
+    assert_eq!(layout("cup-pos", 60), Some("positional"));
+    assert_eq!(layout("cup-pos", 35), Some("track2"));
+    assert_eq!(layout("mastercard-cis", 48), Some("tagged"));
+    assert_eq!(layout("mastercard-cis", 61), Some("positional"));
+    assert_eq!(layout("visa-base1", 62), Some("bitmapped"));
+    assert_eq!(layout("iso8583-1987-ascii", 35), Some("track2"));
+    assert_eq!(layout("iso8583-1987-binary", 55), Some("ber-tlv"));
+}
+
+#[test]
+fn decodes_mastercard_de48_tags_in_ebcdic() {
+    let spec = Spec::builtin("mastercard-cis").unwrap();
+    let mut m = Message::new(Mti::AUTHORIZATION_REQUEST);
+    m.set(spec, 48, "R8402Y18701M").unwrap();
+    m.set(spec, 61, "0000000000003840").unwrap();
+    let wire = m.to_vec(spec).unwrap();
+    let v = MessageView::decode(spec, &wire).unwrap();
+    // EBCDIC on the wire: 'R' is 0xD9, "84" is F8 F4.
+    assert_eq!(&v.field(48).unwrap().as_bytes()[..3], [0xD9, 0xF8, 0xF4]);
+    assert_eq!(v.get("48.0").unwrap().unwrap().to_text(), "R");
+    assert_eq!(v.get("48.84").unwrap().unwrap().to_text(), "Y1");
+    assert_eq!(v.get("48.87").unwrap().unwrap().to_text(), "M");
+    assert_eq!(v.get("61.13").unwrap().unwrap().to_text(), "840");
+    assert_eq!(v.get("61.12").unwrap().unwrap().to_text(), "03");
+    assert!(v.get("61.14").unwrap().is_none());
+}
