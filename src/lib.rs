@@ -2,19 +2,30 @@
 //! explains why a transaction failed.
 //!
 //! ```
+//! use iso8583_wire::response::{diagnose, Category, Dialect};
 //! use iso8583_wire::{MessageView, Spec};
 //!
 //! let spec = Spec::builtin("iso8583-1987-ascii").ok_or("no such spec")?;
-//! let wire = b"0210723804802EC080001642424242424242420000000000000100001123132500123456\
-//! 132500112305100374242424242424242=29122011000000000000123456789012ABC12396TERM0001\
-//! MERCHANT0000001840";
-//! let msg = MessageView::decode(spec, wire)?;
+//! let wire = include_bytes!("../specs/samples/0210-declined-96.txt").trim_ascii_end();
+//! let msg = MessageView::decode(spec, wire)?; // borrows `wire`, allocates nothing
 //! assert_eq!(msg.mti().as_str(), "0210");
-//! assert_eq!(msg.field(39).ok_or("no DE39")?.as_str()?, "96");
 //! // Card data is masked in every output unless clear text is asked for.
 //! assert_eq!(msg.field(2).ok_or("no DE2")?.masked().to_string(), "424242******4242");
+//! let why = diagnose(Dialect::Iso8583_1987, &msg).ok_or("no DE39")?;
+//! assert_eq!((why.meaning(), why.category()), ("System malfunction", Category::SwitchFault));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! - [`Spec`]: how every field is encoded, from the TOML files in `specs/` (built in:
+//!   [`Spec::builtin`]), your own TOML, or a jPOS GenericPackager XML file (feature `jpos`).
+//! - [`MessageView`]: decoding that borrows the input and records where each field is;
+//!   [`FieldView`] reads a field as bytes, `&str`, text in a caller's buffer, or a number;
+//!   [`composite`] reads subfields (`"55.9F02"`, `"35.pan"`, `"60.2"`).
+//! - [`Message`]: the owned form, built field by field or from a view, encoded into a reused
+//!   buffer.
+//! - [`response`]: what a field 39 value (or a failure with none) means, whose side it is on,
+//!   whether to retry or reverse, and what to check.
+//! - [`frame`]: length headers and TPDUs around messages on a TCP connection.
 #![forbid(unsafe_code)]
 #![doc(test(attr(deny(warnings))))]
 
