@@ -337,10 +337,16 @@ fn refine_bcd_len(fs: &FieldSpec, raw: &[u8], len: usize, wire: usize) -> (usize
     if !may_shrink(fs) || len == 0 {
         return (len, wire);
     }
-    let filler = if fs.bcd_pad.is_left() {
-        raw.first().map(|b| b >> 4)
+    // For class xn the digits follow the sign byte.
+    let digits = if fs.class == ContentClass::Xn {
+        raw.get(1..).unwrap_or_default()
     } else {
-        raw.last().map(|b| b & 0xF)
+        raw
+    };
+    let filler = if fs.bcd_pad.is_left() {
+        digits.first().map(|b| b >> 4)
+    } else {
+        digits.last().map(|b| b & 0xF)
     };
     if filler == Some(0xF) && fs.class != ContentClass::B {
         (len - 1, wire)
