@@ -34,17 +34,19 @@ pub(crate) fn bcd_check(
     pad: BcdPad,
 ) -> Result<(), usize> {
     let first = first_digit(len, pad);
-    if len % 2 == 1 {
-        let filler = if pad.is_left() { 0 } else { len };
-        if !matches!(nibble(bytes, filler), 0 | 0xF) {
-            return Err(if pad.is_left() {
-                0
-            } else {
-                len.saturating_sub(1)
-            });
-        }
+    let filler_ok =
+        len % 2 == 0 || matches!(nibble(bytes, if pad.is_left() { 0 } else { len }), 0 | 0xF);
+    // The error is the first bad nibble on the wire: a filler on the left comes before the
+    // digits, one on the right after them.
+    if !filler_ok && pad.is_left() {
+        return Err(0);
     }
-    bcd_check_digits(bytes, first, len, class)
+    bcd_check_digits(bytes, first, len, class)?;
+    if filler_ok {
+        Ok(())
+    } else {
+        Err(len.saturating_sub(1))
+    }
 }
 
 /// Checks `len` BCD digits of `bytes` starting at nibble `first` against a class, without
