@@ -309,7 +309,7 @@ fn units_from_prefix(fs: &FieldSpec, counts: PrefixCounts, value: usize) -> (usi
 #[inline]
 fn units_from_wire(fs: &FieldSpec, wire: usize) -> usize {
     match (fs.encoding, fs.class) {
-        (Encoding::Bcd, ContentClass::Xn) => 1 + wire.saturating_sub(1) * 2,
+        (Encoding::Bcd, ContentClass::Xn) if wire > 0 => 1 + (wire - 1) * 2,
         (Encoding::Bcd, _) => wire * 2,
         (Encoding::AsciiHex | Encoding::EbcdicHex, _) => wire / 2,
         _ => wire,

@@ -329,7 +329,8 @@ impl FieldSpec {
     #[must_use]
     pub const fn wire_len(&self, len: usize) -> usize {
         match (self.encoding, self.class) {
-            (Encoding::Bcd, ContentClass::Xn) => 1 + len.saturating_sub(1).div_ceil(2),
+            // An empty value has no sign byte either.
+            (Encoding::Bcd, ContentClass::Xn) if len > 0 => 1 + (len - 1).div_ceil(2),
             (Encoding::Bcd, _) => len.div_ceil(2),
             (Encoding::AsciiHex | Encoding::EbcdicHex, _) => len.saturating_mul(2),
             _ => len,
