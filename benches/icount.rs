@@ -1,0 +1,252 @@
+//! Instruction-count benchmark: the operations of the criterion benches, each run a fixed
+//! number of times inside its own `#[inline(never)]` function (`icount_<op>`), so that
+//! `valgrind --tool=callgrind --toggle-collect='icount::icount_<op>'` counts exactly that
+//! operation and nothing of the set-up. `.ci/bench-gate.sh` runs it and compares the counts with
+//! `benches/icount-baseline.toml`; see `benches/ICOUNT.md`.
+//!
+//! - `icount OP` runs operation `OP` [`ITERATIONS`] times (what the gate measures);
+//! - `icount --list` prints the operation names and the iteration count;
+//! - with no operation (as `cargo bench` runs it) every operation runs once, as a smoke test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use bytes::Bytes;
+use iso8583_wire::response::{classify, Dialect};
+use iso8583_wire::{Message, MessageView, Mti, Spec};
+use std::hint::black_box;
+
+/// How many times `icount OP` runs the operation; the gate divides the count by it.
+const ITERATIONS: usize = 1000;
+
+/// The reference 0200 (ISO 8583:1987 ASCII, 14 fields, 164 bytes).
+const REQ_0200: &[u8] = b"02007238048028C080001642424242424242420000000000000100001123132500123456132500112305100374242424242424242=29122011000000000000123456789012TERM0001MERCHANT0000001840";
+
+/// The reference 0210 (172 bytes): the 0200's fields plus 38 and 39.
+const RESP_0210: &[u8] = b"0210723804802EC080001642424242424242420000000000000100001123132500123456132500112305100374242424242424242=29122011000000000000123456789012ABC12396TERM0001MERCHANT0000001840";
+
+/// The UnionPay-style sample of the peer vectors (HosseinAssaran/ISO8583-Parser), without its
+/// 2-byte length: TPDU, BCD MTI, binary bitmap, BCD and binary fields, EMV data in DE55.
+const CUP_SAMPLE_HEX: &str = "600008000002003038058020c1920100000000000000000100275516040011250021000800388362143741176336d28112011861000000000f303131343430323130313132393633302020202020202000321101313131313131313131311002312e312e312e312e31020330022231021532333634000000000000000000335f2a02036482020800950580000000009a032311259c01009f02060000000000011111111111111111";
+
+/// Operation names, in the order the gate reports them.
+const OPS: [&str; 8] = [
+    "decode_0200",
+    "decode_read_all_0200",
+    "decode_0210",
+    "encode_0200",
+    "decode_binary_0200",
+    "decode_cup_sample",
+    "classify_response",
+    "get_subfield",
+];
+
+/// Everything the operations read, prepared before any of them is measured.
+struct Inputs {
+    ascii: &'static Spec,
+    binary: &'static Spec,
+    cup: &'static Spec,
+    binary_0200: Vec<u8>,
+    cup_sample: Vec<u8>,
+    message_0200: Message,
+    out: Vec<u8>,
+}
+
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// The 0200's field values set into a message of `spec` and encoded once.
+fn convert(ascii: &Spec, wire: &[u8], spec: &Spec) -> Vec<u8> {
+    let view = MessageView::decode(ascii, wire).unwrap();
+    let mut m = Message::new(Mti::from_text(view.mti().as_str()).unwrap());
+    for fv in view.fields() {
+        m.set(spec, fv.number(), fv.as_bytes()).unwrap();
+    }
+    let out = m.to_vec(spec).unwrap();
+    assert_eq!(
+        MessageView::decode(spec, &out).unwrap().fields().count(),
+        view.fields().count()
+    );
+    out
+}
+
+impl Inputs {
+    fn new() -> Self {
+        let ascii = Spec::builtin("iso8583-1987-ascii").unwrap();
+        let binary = Spec::builtin("iso8583-1987-binary").unwrap();
+        let cup = Spec::builtin("cup-pos-tpdu").unwrap();
+        let message_0200 = Message::decode(ascii, Bytes::from_static(REQ_0200)).unwrap();
+        let mut out = Vec::with_capacity(512);
+        message_0200.encode(ascii, &mut out).unwrap();
+        assert_eq!(out, REQ_0200);
+        // Load the response tables before anything is counted.
+        for d in Dialect::ALL {
+            let _ = classify(d, None, b"00");
+        }
+        Self {
+            ascii,
+            binary,
+            cup,
+            binary_0200: convert(ascii, REQ_0200, binary),
+            cup_sample: unhex(CUP_SAMPLE_HEX),
+            message_0200,
+            out,
+        }
+    }
+}
+
+/// Every field's text copied into a stack buffer; returns the total length.
+#[inline]
+fn read_all(view: &MessageView<'_>) -> usize {
+    let mut buf = [0u8; 512];
+    let mut total = 0;
+    for fv in view.fields() {
+        total += black_box(fv.text_into(&mut buf).unwrap()).len();
+    }
+    total
+}
+
+#[inline(never)]
+fn icount_decode_0200(spec: &Spec, wire: &[u8], n: usize) -> usize {
+    let mut total = 0;
+    for _ in 0..n {
+        let v = MessageView::decode(spec, black_box(wire)).unwrap();
+        total += black_box(v).mti().as_bytes().len();
+    }
+    total
+}
+
+#[inline(never)]
+fn icount_decode_read_all_0200(spec: &Spec, wire: &[u8], n: usize) -> usize {
+    let mut total = 0;
+    for _ in 0..n {
+        let v = MessageView::decode(spec, black_box(wire)).unwrap();
+        total += read_all(&v);
+    }
+    total
+}
+
+#[inline(never)]
+fn icount_decode_0210(spec: &Spec, wire: &[u8], n: usize) -> usize {
+    let mut total = 0;
+    for _ in 0..n {
+        let v = MessageView::decode(spec, black_box(wire)).unwrap();
+        total += black_box(v).mti().as_bytes().len();
+    }
+    total
+}
+
+#[inline(never)]
+fn icount_encode_0200(spec: &Spec, m: &Message, out: &mut Vec<u8>, n: usize) -> usize {
+    let mut total = 0;
+    for _ in 0..n {
+        out.clear();
+        black_box(m).encode(spec, &mut *out).unwrap();
+        total += black_box(out.len());
+    }
+    total
+}
+
+#[inline(never)]
+fn icount_decode_binary_0200(spec: &Spec, wire: &[u8], n: usize) -> usize {
+    let mut total = 0;
+    for _ in 0..n {
+        let v = MessageView::decode(spec, black_box(wire)).unwrap();
+        total += black_box(v).mti().as_bytes().len();
+    }
+    total
+}
+
+#[inline(never)]
+fn icount_decode_cup_sample(spec: &Spec, wire: &[u8], n: usize) -> usize {
+    let mut total = 0;
+    for _ in 0..n {
+        let v = MessageView::decode(spec, black_box(wire)).unwrap();
+        total += black_box(v).mti().as_bytes().len();
+    }
+    total
+}
+
+/// Four classifications per iteration: a result code in three dialects and a reversal reason.
+#[inline(never)]
+fn icount_classify_response(n: usize) -> usize {
+    let cases: [(Dialect, &[u8], &[u8]); 4] = [
+        (Dialect::Iso8583_1987, b"0210", b"96"),
+        (Dialect::Iso8583_1993, b"1110", b"911"),
+        (Dialect::ChinaUnionPay, b"0210", b"A0"),
+        (Dialect::ChinaUnionPay, b"0400", b"98"),
+    ];
+    let mut total = 0;
+    for _ in 0..n {
+        for (dialect, mti, code) in cases {
+            let d = classify(black_box(dialect), Some(black_box(mti)), black_box(code));
+            let (_, reversal, _) = black_box((d.category(), d.reversal(), d.retry()));
+            total += 1 + usize::from(reversal);
+        }
+    }
+    total
+}
+
+/// `view.get("55.9F02")` on an already decoded view: the BER-TLV walk to the amount.
+#[inline(never)]
+fn icount_get_subfield(view: &MessageView<'_>, n: usize) -> usize {
+    let mut total = 0;
+    for _ in 0..n {
+        let f = black_box(view).get(black_box("55.9F02")).unwrap().unwrap();
+        total += black_box(f).len();
+    }
+    total
+}
+
+/// Runs operation `op` `n` times; `None` for an unknown name.
+fn run(op: &str, inp: &mut Inputs, n: usize) -> Option<usize> {
+    let total = match op {
+        "decode_0200" => icount_decode_0200(inp.ascii, REQ_0200, n),
+        "decode_read_all_0200" => icount_decode_read_all_0200(inp.ascii, REQ_0200, n),
+        "decode_0210" => icount_decode_0210(inp.ascii, RESP_0210, n),
+        "encode_0200" => icount_encode_0200(inp.ascii, &inp.message_0200, &mut inp.out, n),
+        "decode_binary_0200" => icount_decode_binary_0200(inp.binary, &inp.binary_0200, n),
+        "decode_cup_sample" => icount_decode_cup_sample(inp.cup, &inp.cup_sample, n),
+        "classify_response" => icount_classify_response(n),
+        "get_subfield" => {
+            let view = MessageView::decode(inp.cup, &inp.cup_sample).unwrap();
+            icount_get_subfield(&view, n)
+        }
+        _ => return None,
+    };
+    Some(total)
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; only a bare word names an operation.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--list") {
+        println!("iterations = {ITERATIONS}");
+        for op in OPS {
+            println!("{op}");
+        }
+        return;
+    }
+    let mut inputs = Inputs::new();
+    match args.iter().find(|a| !a.starts_with('-')) {
+        Some(op) => {
+            let Some(total) = run(op, &mut inputs, ITERATIONS) else {
+                eprintln!(
+                    "icount: unknown operation {op:?}; known: {}",
+                    OPS.join(", ")
+                );
+                std::process::exit(2);
+            };
+            black_box(total);
+        }
+        None => {
+            for op in OPS {
+                let total = run(op, &mut inputs, 1).unwrap();
+                assert!(total > 0, "{op} did nothing");
+                println!("icount {op}: ok");
+            }
+        }
+    }
+}
