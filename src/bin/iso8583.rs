@@ -7,14 +7,22 @@
 // `src/bin/iso8583/`.
 #[path = "iso8583/decode.rs"]
 mod decode;
+#[path = "iso8583/diagnosis.rs"]
+mod diagnosis;
 #[path = "iso8583/encode.rs"]
 mod encode;
+#[path = "iso8583/explain.rs"]
+mod explain;
 #[path = "iso8583/input.rs"]
 mod input;
 #[path = "iso8583/json.rs"]
 mod json;
 #[path = "iso8583/spec_arg.rs"]
 mod spec_arg;
+#[path = "iso8583/stats.rs"]
+mod stats;
+#[path = "iso8583/subfields.rs"]
+mod subfields;
 #[path = "iso8583/table.rs"]
 mod table;
 
@@ -34,10 +42,16 @@ struct Cli {
 /// The subcommands; each one is a variant here and a module beside this file.
 #[derive(Subcommand)]
 enum Command {
-    /// Decode messages (hex, one per line or argument) and show every field, masked.
+    /// Decode messages (hex, one per line or argument) and show every field, masked, with the
+    /// diagnosis of field 39.
     Decode(decode::DecodeArgs),
     /// Encode messages from JSON objects (one per line), as printed by `decode --format json`.
     Encode(encode::EncodeArgs),
+    /// Explain a response code (field 39) or a terminal-side outcome: meaning, whose side,
+    /// retry or not, reversal or not.
+    Explain(explain::ExplainArgs),
+    /// Summarise messages (one per line) by response category and code.
+    Stats(stats::StatsArgs),
     /// List the built-in specs.
     Specs,
 }
@@ -47,6 +61,8 @@ impl Command {
         match self {
             Self::Decode(args) => decode::run(&args),
             Self::Encode(args) => encode::run(&args),
+            Self::Explain(args) => explain::run(&args),
+            Self::Stats(args) => stats::run(&args),
             Self::Specs => list_specs(),
         }
     }

@@ -1,11 +1,16 @@
 //! `iso8583 decode`: messages from hex (arguments, or one per line) or a raw binary file,
-//! shown as a table or as JSON lines, masked unless `--unmasked`.
+//! shown as a table or as JSON lines, masked unless `--unmasked`, with the diagnosis of field
+//! 39. With `--frame`, the input is network captures: each length-framed payload is decoded.
 
+use crate::diagnosis::{diagnose, dialect_for_spec, dialect_parser, lang_parser};
 use crate::input::{self, hex_to_bytes};
 use crate::json::{ErrorLine, Failure, MessageJson};
 use crate::spec_arg::SpecArgs;
-use crate::{table, CliError, Outcome};
+use crate::{subfields, table, CliError, Outcome};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, ValueEnum};
+use iso8583_wire::frame::{FrameError, Framer, LengthHeader};
+use iso8583_wire::response::{Dialect, Lang};
 use iso8583_wire::{DecodeError, MessageView, Spec};
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
@@ -29,6 +34,22 @@ pub struct DecodeArgs {
     #[arg(long, value_enum, default_value_t = InputForm::Auto)]
     input: InputForm,
 
+    /// The response-code dictionary for field 39 [default: from the spec's name: iso8583-1993*
+    /// and iso8583-2003* read iso8583-1993, cup-* cup, visa-* visa, mastercard-* mastercard,
+    /// others iso8583-1987]
+    #[arg(long, value_name = "DIALECT", value_parser = dialect_parser())]
+    dialect: Option<Dialect>,
+
+    /// Language of the field 39 diagnosis
+    #[arg(long, value_name = "LANG", default_value = "en", value_parser = lang_parser())]
+    lang: Lang,
+
+    /// The input is network captures: frames with this length header (binary2, binary4, bcd2,
+    /// ascii4, hex4), several back to back allowed; each frame's payload is decoded, keep-alives
+    /// are skipped. A header the spec declares (a TPDU) is shown as the message's header
+    #[arg(long, value_name = "KIND", value_parser = frame_parser())]
+    frame: Option<LengthHeader>,
+
     /// Read from this file instead of standard input
     #[arg(long, value_name = "PATH", conflicts_with = "hex")]
     file: Option<PathBuf>,
@@ -37,6 +58,11 @@ pub struct DecodeArgs {
     /// (blank lines and lines starting with `#` are skipped)
     #[arg(value_name = "HEX")]
     hex: Vec<String>,
+}
+
+/// Parses `--frame KIND`.
+fn frame_parser() -> impl TypedValueParser<Value = LengthHeader> {
+    PossibleValuesParser::new(LengthHeader::NAMES).try_map(|s| s.parse::<LengthHeader>())
 }
 
 /// How decoded messages are shown.
@@ -58,7 +84,8 @@ enum InputForm {
     Hex,
     /// The message's own characters, one message per line or argument.
     Text,
-    /// The raw bytes of one message: the whole of standard input or of --file.
+    /// The raw bytes of one message (with --frame: of a capture holding any number of frames):
+    /// the whole of standard input or of --file.
     Raw,
 }
 
@@ -78,6 +105,12 @@ pub fn run(args: &DecodeArgs) -> Result<Outcome, CliError> {
         spec: &spec,
         format: args.format,
         clear: args.unmasked,
+        dialect: args
+            .dialect
+            .unwrap_or_else(|| dialect_for_spec(spec.name())),
+        lang: args.lang,
+        framer: args.frame.map(Framer::new),
+        keep_alives: 0,
         out: BufWriter::new(io::stdout().lock()),
         flush_each: io::stdout().is_terminal(),
         shown: 0,
@@ -96,6 +129,10 @@ pub fn run(args: &DecodeArgs) -> Result<Outcome, CliError> {
             printer.line(args.input, arg.as_bytes(), None, &mut bytes)?;
         }
     }
+    if printer.keep_alives > 0 && printer.format == Format::Table {
+        printer.separate()?;
+        writeln!(printer.out, "Skipped  {} keep-alives", printer.keep_alives)?;
+    }
     printer.out.flush()?;
     Ok(printer.outcome)
 }
@@ -105,6 +142,13 @@ struct Printer<'s, W: Write> {
     spec: &'s Spec,
     format: Format,
     clear: bool,
+    /// The dictionary field 39 is read in.
+    dialect: Dialect,
+    lang: Lang,
+    /// Set when the input is framed captures.
+    framer: Option<Framer>,
+    /// Keep-alive frames skipped so far.
+    keep_alives: usize,
     out: W,
     /// Whether each message is flushed at once (when someone watches the output).
     flush_each: bool,
@@ -122,6 +166,15 @@ impl<W: Write> Printer<'_, W> {
         line: Option<usize>,
         buf: &mut Vec<u8>,
     ) -> Result<(), CliError> {
+        if self.framer.is_some() {
+            return match form {
+                InputForm::Text | InputForm::Raw => self.bytes(text, line),
+                InputForm::Hex | InputForm::Auto => match hex_to_bytes(text, buf) {
+                    Ok(()) => self.bytes(buf, line),
+                    Err(e) => self.failure(&Failure::from(e).at_line(line)),
+                },
+            };
+        }
         let decoded = match form {
             InputForm::Text | InputForm::Raw => MessageView::decode(self.spec, text),
             InputForm::Hex => match hex_to_bytes(text, buf) {
@@ -141,9 +194,24 @@ impl<W: Write> Printer<'_, W> {
         self.decoded(decoded, line)
     }
 
-    /// Decodes one message from its bytes.
+    /// Decodes one message from its bytes, or, with a framer, every frame of a capture.
     fn bytes(&mut self, bytes: &[u8], line: Option<usize>) -> Result<(), CliError> {
-        self.decoded(MessageView::decode(self.spec, bytes), line)
+        let Some(framer) = self.framer else {
+            return self.decoded(MessageView::decode(self.spec, bytes), line);
+        };
+        for frame in framer.split_all(bytes) {
+            match frame {
+                Err(e) => return self.failure(&frame_failure(e).at_line(line)),
+                Ok(f) if f.is_keep_alive() => self.keep_alives += 1,
+                Ok(f) => {
+                    // Offsets count from the start of the capture.
+                    let decoded = MessageView::decode(self.spec, f.payload())
+                        .map_err(|e| e.shifted(f.payload_offset()));
+                    self.decoded(decoded, line)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Shows a decoded message, or its error.
@@ -157,12 +225,18 @@ impl<W: Write> Printer<'_, W> {
             Err(e) => return self.failure(&Failure::from(e).at_line(line)),
         };
         self.separate()?;
+        let fields = subfields::read_fields(&view);
+        let diagnosis = diagnose(&view, self.dialect).map(|d| d.in_lang(self.lang));
         match self.format {
-            Format::Table => table::write_message(&mut self.out, &view, self.clear)?,
+            Format::Table => {
+                table::write_message(&mut self.out, &view, &fields, self.clear, diagnosis)?;
+            }
             Format::Json => {
                 let json = MessageJson {
                     view: &view,
+                    fields: &fields,
                     clear: self.clear,
+                    diagnosis,
                 };
                 serde_json::to_writer(&mut self.out, &json).map_err(io::Error::from)?;
                 self.out.write_all(b"\n")?;
@@ -210,5 +284,17 @@ fn more_advanced(as_hex: DecodeError, as_text: DecodeError) -> DecodeError {
         as_text
     } else {
         as_hex
+    }
+}
+
+/// A framing error as a failure of the input.
+fn frame_failure(e: FrameError) -> Failure {
+    Failure {
+        kind: e.kind().name(),
+        field: None,
+        offset: Some(e.offset()),
+        element: "frame".to_owned(),
+        message: e.kind().to_string(),
+        line: None,
     }
 }

@@ -2,32 +2,66 @@
 //!
 //! A message is `{"mti":"0200","fields":{"2":"424242******4242",...}}` with the field numbers
 //! as strings in ascending order and the values in text form (binary values as upper-case
-//! hex), plus `"header"` (hex) first when the spec has a header. An error is
+//! hex), plus `"header"` (hex) first when the spec has a header. A field with subfields is an
+//! object of its subfields by id in wire order (`{"55":{"9F02":"000000000100",...}}`,
+//! `{"35":{"pan":...,"expiry":...}}`; a constructed tag nests), or, when they cannot be read,
+//! its plain value with the reason in `"subfield_errors"`. `"diagnosis"` explains field 39
+//! when there is one. An error is
 //! `{"error":{"kind":...,"field":...,"offset":...,"element":...,"message":...}}`.
 
 use crate::input::{hex_to_bytes, to_hex, HexError};
-use iso8583_wire::{DecodeError, EncodeError, Message, MessageView, Mti, Spec};
+use crate::subfields::{FieldTree, Node, SubfieldError};
+use iso8583_wire::composite::{build_subfields, FieldId, Track2Part};
+use iso8583_wire::response::Localized;
+use iso8583_wire::spec::Composite;
+use iso8583_wire::{
+    DecodeError, EncodeError, FieldSpec, FieldView, Message, MessageView, Mti, Spec,
+};
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
-use serde_json::{Map, Value};
 
 /// A decoded message in its JSON form, masked unless `clear`.
 pub struct MessageJson<'v, 'a> {
     /// The message.
     pub view: &'v MessageView<'a>,
+    /// Its fields, with the subfields of the structured ones.
+    pub fields: &'v [FieldTree<'a>],
     /// Whether values are shown in clear text.
     pub clear: bool,
+    /// The diagnosis of field 39, when the message has one.
+    pub diagnosis: Option<Localized<'static>>,
 }
 
 impl Serialize for MessageJson<'_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let has_header = self.view.spec().layout().header_length > 0;
-        let mut map = serializer.serialize_map(Some(if has_header { 3 } else { 2 }))?;
+        let mut map = serializer.serialize_map(None)?;
         if has_header {
             map.serialize_entry("header", &to_hex(self.view.header()))?;
         }
         map.serialize_entry("mti", self.view.mti().as_str())?;
         map.serialize_entry("fields", &FieldsJson(self))?;
+        let errors: Vec<&SubfieldError> = self
+            .fields
+            .iter()
+            .filter_map(|t| t.subfields.as_ref()?.as_ref().err())
+            .collect();
+        if !errors.is_empty() {
+            map.serialize_entry("subfield_errors", &errors)?;
+        }
+        if let Some(diagnosis) = &self.diagnosis {
+            map.serialize_entry("diagnosis", diagnosis)?;
+        }
         map.end()
+    }
+}
+
+/// The text of a value, masked unless `clear`.
+fn text(fv: &FieldView<'_>, clear: bool) -> String {
+    if clear {
+        fv.to_text()
+    } else {
+        fv.masked().to_string()
     }
 }
 
@@ -36,15 +70,38 @@ struct FieldsJson<'m, 'v, 'a>(&'m MessageJson<'v, 'a>);
 
 impl Serialize for FieldsJson<'_, '_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let MessageJson { view, clear } = self.0;
-        let mut map = serializer.serialize_map(None)?;
-        for fv in view.fields() {
-            let value = if *clear {
-                fv.to_text()
+        let clear = self.0.clear;
+        let mut map = serializer.serialize_map(Some(self.0.fields.len()))?;
+        for tree in self.0.fields {
+            let key = tree.field.number().to_string();
+            match &tree.subfields {
+                Some(Ok(nodes)) => map.serialize_entry(&key, &NodesJson { nodes, clear })?,
+                _ => map.serialize_entry(&key, &text(&tree.field, clear))?,
+            }
+        }
+        map.end()
+    }
+}
+
+/// Subfields as an object by id, in wire order.
+struct NodesJson<'n, 'a> {
+    nodes: &'n [Node<'a>],
+    clear: bool,
+}
+
+impl Serialize for NodesJson<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.nodes.len()))?;
+        for node in self.nodes {
+            if node.children.is_empty() {
+                map.serialize_entry(&node.id(), &text(&node.view, self.clear))?;
             } else {
-                fv.masked().to_string()
-            };
-            map.serialize_entry(&fv.number().to_string(), &value)?;
+                let nested = NodesJson {
+                    nodes: &node.children,
+                    clear: self.clear,
+                };
+                map.serialize_entry(&node.id(), &nested)?;
+            }
         }
         map.end()
     }
@@ -146,6 +203,72 @@ pub struct ErrorLine<'f> {
     pub error: &'f Failure,
 }
 
+/// A JSON value as far as a message needs it: strings and objects, the keys of objects kept
+/// in their order (subfields are built in the order given).
+enum Json {
+    Str(String),
+    Obj(Vec<(String, Json)>),
+    Other,
+}
+
+impl Json {
+    /// The value of `key` in an object (the last one given).
+    fn get(&self, key: &str) -> Option<&Self> {
+        match self {
+            Self::Obj(items) => items.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Json {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(JsonVisitor)
+    }
+}
+
+struct JsonVisitor;
+
+impl<'de> Visitor<'de> for JsonVisitor {
+    type Value = Json;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Json, E> {
+        Ok(Json::Other)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Json, E> {
+        Ok(Json::Other)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Json, E> {
+        Ok(Json::Other)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Json, E> {
+        Ok(Json::Other)
+    }
+    fn visit_unit<E>(self) -> Result<Json, E> {
+        Ok(Json::Other)
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Json, E> {
+        Ok(Json::Str(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Json, E> {
+        Ok(Json::Str(v))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+        while seq.next_element::<Json>()?.is_some() {}
+        Ok(Json::Other)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+        let mut items = Vec::new();
+        while let Some((k, v)) = map.next_entry::<String, Json>()? {
+            items.push((k, v));
+        }
+        Ok(Json::Obj(items))
+    }
+}
+
 /// Builds a message from its JSON form (see the module docs). Keys other than `header`,
 /// `mti` and `fields` are ignored, so annotated output can be fed back.
 ///
@@ -153,27 +276,31 @@ pub struct ErrorLine<'f> {
 /// A [`Failure`] when the line is not a JSON object of that shape, or a value does not fit
 /// its field (masked values do not: they are not digits).
 pub fn message_from_json(spec: &Spec, line: &[u8]) -> Result<Message, Failure> {
-    // Parsed as a generic value first so that no error message repeats a value, which may
-    // be card data.
-    let value: Value = serde_json::from_slice(line).map_err(|e| {
+    // Read into a value that keeps no error text of its own, so that no error message
+    // repeats a value, which may be card data.
+    let value: Json = serde_json::from_slice(line).map_err(|e| {
         Failure::input(
             "invalid_json",
             None,
             format!("not JSON: {e}", e = JsonSyntax(&e)),
         )
     })?;
-    let object = value
-        .as_object()
-        .ok_or_else(|| Failure::input("invalid_message", None, "not a JSON object"))?;
-    let mti = match object.get("mti") {
-        Some(Value::String(s)) => Mti::from_text(s).ok_or_else(|| mti_failure(object)),
-        _ => Err(mti_failure(object)),
+    if !matches!(value, Json::Obj(_)) {
+        return Err(Failure::input("invalid_message", None, "not a JSON object"));
+    }
+    let mti = match value.get("mti") {
+        Some(Json::Str(s)) => Mti::from_text(s).ok_or_else(|| mti_failure(&value)),
+        _ => Err(mti_failure(&value)),
     }?;
     let mut message = Message::new(mti);
-    if let Some(header) = object.get("header") {
-        let text = header
-            .as_str()
-            .ok_or_else(|| Failure::input("invalid_message", None, "\"header\" is not a string"))?;
+    if let Some(header) = value.get("header") {
+        let Json::Str(text) = header else {
+            return Err(Failure::input(
+                "invalid_message",
+                None,
+                "\"header\" is not a string",
+            ));
+        };
         let mut bytes = Vec::new();
         hex_to_bytes(text.as_bytes(), &mut bytes).map_err(|e| Failure {
             element: "header".to_owned(),
@@ -183,10 +310,13 @@ pub fn message_from_json(spec: &Spec, line: &[u8]) -> Result<Message, Failure> {
         })?;
         message.set_header(bytes);
     }
-    let fields = object
-        .get("fields")
-        .and_then(Value::as_object)
-        .ok_or_else(|| Failure::input("invalid_message", None, "no \"fields\" object"))?;
+    let Some(Json::Obj(fields)) = value.get("fields") else {
+        return Err(Failure::input(
+            "invalid_message",
+            None,
+            "no \"fields\" object",
+        ));
+    };
     let mut numbered = Vec::with_capacity(fields.len());
     for (key, value) in fields {
         let n = key.parse::<u16>().map_err(|_| {
@@ -198,18 +328,100 @@ pub fn message_from_json(spec: &Spec, line: &[u8]) -> Result<Message, Failure> {
         })?;
         numbered.push((n, value));
     }
-    numbered.sort_unstable_by_key(|(n, _)| *n);
+    numbered.sort_by_key(|(n, _)| *n);
     for (n, value) in numbered {
-        let text = value.as_str().ok_or_else(|| {
-            Failure::input("invalid_value", Some(n), "the value is not a JSON string")
-        })?;
-        message.set(spec, n, text)?;
+        let text = match value {
+            Json::Str(s) => s.clone(),
+            Json::Obj(items) => {
+                let fs = spec.field(n).ok_or_else(|| {
+                    Failure::from(EncodeError::new(
+                        iso8583_wire::EncodeErrorKind::FieldNotInSpec,
+                        iso8583_wire::Element::Field(n),
+                    ))
+                })?;
+                build(fs, n, items, 0)?
+            }
+            Json::Other => {
+                return Err(Failure::input(
+                    "invalid_value",
+                    Some(n),
+                    "the value is not a JSON string or object",
+                ))
+            }
+        };
+        message.set(spec, n, &text)?;
     }
     Ok(message)
 }
 
-fn mti_failure(object: &Map<String, Value>) -> Failure {
-    let message = if object.contains_key("error") {
+/// How deep nested subfield objects may go.
+const MAX_NESTING: usize = 8;
+
+/// The text of field `n` built from its subfields given as an object (a constructed tag's
+/// value is itself an object).
+fn build(
+    fs: &FieldSpec,
+    n: u16,
+    items: &[(String, Json)],
+    depth: usize,
+) -> Result<String, Failure> {
+    let bad_id = || {
+        Failure::input(
+            "invalid_subfield",
+            Some(n),
+            "a subfield key is not an id of the field's layout",
+        )
+    };
+    let mut built: Vec<(FieldId, String)> = Vec::with_capacity(items.len());
+    for (key, value) in items {
+        let id = subfield_id(fs, key).ok_or_else(bad_id)?;
+        let text = match value {
+            Json::Str(s) => s.clone(),
+            Json::Obj(inner)
+                if depth < MAX_NESTING
+                    && matches!(fs.composite.as_deref(), Some(Composite::BerTlv)) =>
+            {
+                build(fs, n, inner, depth + 1)?
+            }
+            _ => {
+                return Err(Failure::input(
+                    "invalid_value",
+                    Some(n),
+                    "a subfield value is not a JSON string",
+                ))
+            }
+        };
+        built.push((id, text));
+    }
+    let refs: Vec<(FieldId, &str)> = built.iter().map(|(id, t)| (*id, t.as_str())).collect();
+    Ok(build_subfields(fs, n, &refs)?)
+}
+
+/// The id a key names in a field's subfield layout: a hex tag for BER-TLV, a part name for
+/// track 2, a number otherwise.
+fn subfield_id(fs: &FieldSpec, key: &str) -> Option<FieldId> {
+    match fs.composite.as_deref()? {
+        Composite::BerTlv => {
+            if key.is_empty() || key.len() > 8 || key.len() % 2 == 1 {
+                return None;
+            }
+            u32::from_str_radix(key, 16).ok().map(FieldId::Tag)
+        }
+        Composite::Track2 => [
+            Track2Part::Pan,
+            Track2Part::Expiry,
+            Track2Part::ServiceCode,
+            Track2Part::Discretionary,
+        ]
+        .into_iter()
+        .find(|p| p.name() == key)
+        .map(FieldId::Part),
+        _ => key.parse().ok().map(FieldId::Number),
+    }
+}
+
+fn mti_failure(object: &Json) -> Failure {
+    let message = if object.get("error").is_some() {
         "an error line, not a message"
     } else {
         "\"mti\" is missing or not four digits"

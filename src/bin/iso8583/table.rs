@@ -2,14 +2,23 @@
 //! its name, format, length and (masked) value in aligned columns.
 
 use crate::json::Failure;
-use iso8583_wire::{FieldSpec, MessageView, Mti};
+use crate::subfields::{FieldTree, Node};
+use iso8583_wire::response::{Lang, Localized};
+use iso8583_wire::{FieldSpec, FieldView, MessageView, Mti};
 use std::io::{self, Write};
 
-/// Writes `view` as a table; values are masked unless `clear`.
+/// Writes `view` as a table; values are masked unless `clear`. Subfields come indented under
+/// their field; the diagnosis of field 39, when given, comes under the fields.
 ///
 /// # Errors
 /// Whatever writing to `out` returns.
-pub fn write_message(out: &mut impl Write, view: &MessageView<'_>, clear: bool) -> io::Result<()> {
+pub fn write_message(
+    out: &mut impl Write,
+    view: &MessageView<'_>,
+    fields: &[FieldTree<'_>],
+    clear: bool,
+    diagnosis: Option<Localized<'_>>,
+) -> io::Result<()> {
     writeln!(
         out,
         "Message  {} bytes, spec {}",
@@ -25,31 +34,43 @@ pub fn write_message(out: &mut impl Write, view: &MessageView<'_>, clear: bool) 
     let numbers: Vec<String> = view.fields().map(|f| f.number().to_string()).collect();
     writeln!(out, "Fields   {}", numbers.join(" "))?;
 
-    let rows: Vec<Row> = view
-        .fields()
-        .map(|fv| Row {
+    let value = |fv: &FieldView<'_>| {
+        if clear {
+            fv.unmasked().to_string()
+        } else {
+            fv.masked().to_string()
+        }
+    };
+    let mut rows: Vec<Row> = Vec::with_capacity(fields.len());
+    for tree in fields {
+        let fv = &tree.field;
+        rows.push(Row::Field {
             number: fv.number().to_string(),
             name: fv.spec().name.clone(),
             format: format_of(fv.spec()),
             len: fv.len().to_string(),
-            value: if clear {
-                fv.unmasked().to_string()
-            } else {
-                fv.masked().to_string()
-            },
-        })
-        .collect();
+            value: value(fv),
+        });
+        match &tree.subfields {
+            Some(Ok(nodes)) => push_nodes(&mut rows, nodes, 1, &value),
+            Some(Err(e)) => rows.push(Row::Error(format!(
+                "error in {} at byte {}: {} ({})",
+                e.path, e.offset, e.message, e.kind
+            ))),
+            None => {}
+        }
+    }
     let width = |header: &str, cell: fn(&Row) -> &str| {
         rows.iter()
-            .map(|r| cell(r).len())
+            .map(|r| cell(r).chars().count())
             .chain([header.len()])
             .max()
             .unwrap_or(0)
     };
-    let w_number = width("DE", |r| &r.number);
-    let w_name = width("Name", |r| &r.name);
-    let w_format = width("Format", |r| &r.format);
-    let w_len = width("Len", |r| &r.len);
+    let w_number = width("DE", |r| r.cells()[0]);
+    let w_name = width("Name", |r| r.cells()[1]);
+    let w_format = width("Format", |r| r.cells()[2]);
+    let w_len = width("Len", |r| r.cells()[3]);
     writeln!(out)?;
     writeln!(
         out,
@@ -57,13 +78,98 @@ pub fn write_message(out: &mut impl Write, view: &MessageView<'_>, clear: bool) 
         "DE", "Name", "Format", "Len"
     )?;
     for r in &rows {
-        writeln!(
-            out,
-            "{:>w_number$}  {:<w_name$}  {:<w_format$}  {:>w_len$}  {}",
-            r.number, r.name, r.format, r.len, r.value
-        )?;
+        match r {
+            Row::Error(text) => writeln!(out, "{:>w_number$}  {text}", "")?,
+            _ => {
+                let [number, name, format, len, value] = r.cells();
+                writeln!(
+                    out,
+                    "{number:>w_number$}  {name:<w_name$}  {format:<w_format$}  {len:>w_len$}  {value}"
+                )?;
+            }
+        }
+    }
+    if let Some(d) = diagnosis {
+        writeln!(out)?;
+        write_diagnosis(out, d)?;
     }
     Ok(())
+}
+
+/// The short diagnosis block: `Response 96: System malfunction — category switch_fault,
+/// retry: …, reversal: …`, then what to tell the cashier.
+fn write_diagnosis(out: &mut impl Write, localized: Localized<'_>) -> io::Result<()> {
+    let d = localized.diagnosis();
+    let lang = localized.lang();
+    let code = d.code().map(|c| c.to_string()).unwrap_or_default();
+    let reason = d.is_reversal_reason();
+    match lang {
+        Lang::En => {
+            let reversal = if d.reversal() { "due" } else { "not needed" };
+            let what = if reason {
+                "Reversal reason"
+            } else {
+                "Response"
+            };
+            writeln!(
+                out,
+                "{what} {code}: {} — category {}, retry: {}, reversal: {reversal}",
+                d.meaning(),
+                d.category(),
+                d.retry()
+            )?;
+            writeln!(out, "Cashier  {}", d.cashier_prompt(lang))
+        }
+        Lang::Zh => {
+            let reversal = if d.reversal() { "需要" } else { "不需要" };
+            let what = if reason { "冲正原因" } else { "应答码" };
+            writeln!(
+                out,
+                "{what} {code}：{} — 类别 {}，重试：{}，冲正：{reversal}",
+                d.meaning_zh(),
+                d.category(),
+                d.retry().label(lang)
+            )?;
+            writeln!(out, "收银提示 {}", d.cashier_prompt(lang))
+        }
+    }
+}
+
+/// Rows for subfields at `depth`, indented two spaces a level.
+fn push_nodes(
+    rows: &mut Vec<Row>,
+    nodes: &[Node<'_>],
+    depth: usize,
+    value: &dyn Fn(&FieldView<'_>) -> String,
+) {
+    for node in nodes {
+        let name = node.name();
+        let id = node.id();
+        let indent = "  ".repeat(depth);
+        let label = if name.is_empty() || name == id {
+            format!("{indent}{id}")
+        } else {
+            format!("{indent}{id}  {name}")
+        };
+        let spec = node.view.spec();
+        rows.push(Row::Field {
+            number: String::new(),
+            name: label,
+            // Subfields without a spec of their own (tags, track 2 parts) have no format.
+            format: if spec.length == u32::MAX {
+                String::new()
+            } else {
+                format_of(spec)
+            },
+            len: node.view.len().to_string(),
+            value: if node.children.is_empty() {
+                value(&node.view)
+            } else {
+                String::new()
+            },
+        });
+        push_nodes(rows, &node.children, depth + 1, value);
+    }
 }
 
 /// Writes a failed message as one line: `Error    DE35 at byte 87: length 38 outside 0..=37
@@ -85,12 +191,31 @@ pub fn write_failure(out: &mut impl Write, failure: &Failure) -> io::Result<()> 
     )
 }
 
-struct Row {
-    number: String,
-    name: String,
-    format: String,
-    len: String,
-    value: String,
+enum Row {
+    Field {
+        number: String,
+        name: String,
+        format: String,
+        len: String,
+        value: String,
+    },
+    /// Why the subfields of the field above could not be read.
+    Error(String),
+}
+
+impl Row {
+    fn cells(&self) -> [&str; 5] {
+        match self {
+            Self::Field {
+                number,
+                name,
+                format,
+                len,
+                value,
+            } => [number, name, format, len, value],
+            Self::Error(_) => ["", "", "", "", ""],
+        }
+    }
 }
 
 /// The bitmaps as read, one 16-digit hex group each.

@@ -1,0 +1,65 @@
+//! Field 39 on the command line: the `--dialect` and `--lang` options, the dialect a spec
+//! implies, and the diagnosis of a decoded message.
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::ValueEnum;
+use iso8583_wire::response::{classify, Diagnosis, Dialect, Lang, Outcome};
+use iso8583_wire::MessageView;
+
+/// The names `--dialect` takes.
+const DIALECT_NAMES: [&str; 5] = ["iso8583-1987", "iso8583-1993", "cup", "visa", "mastercard"];
+
+/// How a report (an explanation, a summary) is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Plain text for people.
+    Text,
+    /// One JSON object.
+    Json,
+}
+
+/// Parses `--dialect NAME`.
+pub fn dialect_parser() -> impl TypedValueParser<Value = Dialect> {
+    PossibleValuesParser::new(DIALECT_NAMES).try_map(|s| s.parse::<Dialect>())
+}
+
+/// Parses `--lang en|zh`.
+pub fn lang_parser() -> impl TypedValueParser<Value = Lang> {
+    PossibleValuesParser::new(["en", "zh"]).try_map(|s| s.parse::<Lang>())
+}
+
+/// Parses `--outcome NAME`.
+pub fn outcome_parser() -> impl TypedValueParser<Value = Outcome> {
+    PossibleValuesParser::new(Outcome::ALL.map(Outcome::as_str)).try_map(|s| s.parse::<Outcome>())
+}
+
+/// The response-code dialect a spec implies by its name: `iso8583-1993*` and `iso8583-2003*`
+/// read action codes, `cup-*`, `visa-*` and `mastercard-*` their network's codes, anything else
+/// ISO 8583:1987.
+pub fn dialect_for_spec(name: &str) -> Dialect {
+    if name.starts_with("iso8583-1993") || name.starts_with("iso8583-2003") {
+        Dialect::Iso8583_1993
+    } else if name.starts_with("cup-") {
+        Dialect::ChinaUnionPay
+    } else if name.starts_with("visa-") {
+        Dialect::Visa
+    } else if name.starts_with("mastercard-") {
+        Dialect::Mastercard
+    } else {
+        Dialect::Iso8583_1987
+    }
+}
+
+/// The diagnosis of field 39 of `view` in `dialect`, read with the message's MTI; `None`
+/// when the message has no field 39. Allocates nothing for values of up to 16 characters.
+#[inline]
+pub fn diagnose(view: &MessageView<'_>, dialect: Dialect) -> Option<Diagnosis<'static>> {
+    let de39 = view.field(39)?;
+    let mti = view.mti();
+    let mut buf = [0u8; 16];
+    let diagnosis = match de39.text_into(&mut buf) {
+        Ok(text) => classify(dialect, Some(mti.as_bytes()), text.as_bytes()),
+        Err(_) => classify(dialect, Some(mti.as_bytes()), de39.to_text().as_bytes()),
+    };
+    Some(diagnosis)
+}

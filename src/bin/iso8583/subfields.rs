@@ -1,0 +1,126 @@
+//! The subfields of structured fields, read once per message for the table and the JSON form:
+//! a tree per field (constructed BER-TLV tags nest), or the error that stopped the reading.
+
+use iso8583_wire::composite::{tlv, FieldId, Track2Part};
+use iso8583_wire::{DecodeError, Element, FieldView, MessageView};
+
+/// How deep constructed tags are followed.
+const MAX_DEPTH: usize = 8;
+
+/// One subfield and, for a constructed tag, the subfields inside it.
+pub struct Node<'a> {
+    /// The subfield.
+    pub view: FieldView<'a>,
+    /// Its subfields (empty for a plain value).
+    pub children: Vec<Node<'a>>,
+}
+
+impl Node<'_> {
+    /// The subfield's id as shown and as read back: `9F02`, `pan`, `3`.
+    pub fn id(&self) -> String {
+        self.view
+            .sub_id()
+            .map_or_else(String::new, |id| id.to_string())
+    }
+
+    /// The subfield's name: its spec's, or the EMV tag's, or the track 2 part's.
+    pub fn name(&self) -> &str {
+        let name = self.view.spec().name.as_str();
+        if !name.is_empty() {
+            return name;
+        }
+        match self.view.sub_id() {
+            Some(FieldId::Tag(t)) => tlv::tag_name(t).unwrap_or(""),
+            Some(FieldId::Part(p)) => match p {
+                Track2Part::Pan => "Primary account number",
+                Track2Part::Expiry => "Expiry date (YYMM)",
+                Track2Part::ServiceCode => "Service code",
+                Track2Part::Discretionary => "Discretionary data",
+            },
+            _ => "",
+        }
+    }
+}
+
+/// Why the subfields of a field could not be read: no data, only where and what.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct SubfieldError {
+    /// The field.
+    pub field: u16,
+    /// The subfield's path: `55.9F02`, `55.70.5A`.
+    pub path: String,
+    /// A stable snake-case name of what went wrong.
+    pub kind: &'static str,
+    /// The byte offset in the message (from the start of the message, header included).
+    pub offset: usize,
+    /// What went wrong, in words.
+    pub message: String,
+}
+
+/// A field with its subfields read.
+pub struct FieldTree<'a> {
+    /// The field.
+    pub field: FieldView<'a>,
+    /// `None` for a field without subfields; the subfields, or why they could not be read.
+    pub subfields: Option<Result<Vec<Node<'a>>, SubfieldError>>,
+}
+
+/// Every field of `view`, with the subfields of the structured ones.
+pub fn read_fields<'a>(view: &MessageView<'a>) -> Vec<FieldTree<'a>> {
+    view.fields()
+        .map(|field| {
+            let subfields = field.is_composite().then(|| {
+                let path = field.number().to_string();
+                read(view.as_bytes(), &field, &path, 0)
+            });
+            FieldTree { field, subfields }
+        })
+        .collect()
+}
+
+/// The subfields of `parent` (whose path is `path`), recursively.
+fn read<'a>(
+    message: &[u8],
+    parent: &FieldView<'a>,
+    path: &str,
+    depth: usize,
+) -> Result<Vec<Node<'a>>, SubfieldError> {
+    let base = offset_in(message, parent.as_bytes());
+    let mut nodes = Vec::new();
+    for sub in parent.subfields() {
+        let view = sub.map_err(|e| error(parent.number(), path, e, base))?;
+        let children = if depth < MAX_DEPTH && view.is_composite() {
+            let id = view.sub_id().map_or_else(String::new, |id| id.to_string());
+            read(message, &view, &format!("{path}.{id}"), depth + 1)?
+        } else {
+            Vec::new()
+        };
+        nodes.push(Node { view, children });
+    }
+    Ok(nodes)
+}
+
+fn error(field: u16, path: &str, e: DecodeError, base: usize) -> SubfieldError {
+    let path = match e.element() {
+        // A BER-TLV data object whose header cannot be read has no tag yet (0x00 is filler,
+        // never a tag): the error is in the parent, at the offset given.
+        Element::Subfield {
+            sub: FieldId::Tag(0),
+            ..
+        } => path.to_owned(),
+        Element::Subfield { sub, .. } => format!("{path}.{sub}"),
+        _ => path.to_owned(),
+    };
+    SubfieldError {
+        field,
+        path,
+        kind: e.kind().name(),
+        offset: base + e.offset(),
+        message: e.kind().to_string(),
+    }
+}
+
+/// Where `part` starts within `whole` (a slice of it).
+fn offset_in(whole: &[u8], part: &[u8]) -> usize {
+    (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
+}
