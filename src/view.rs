@@ -355,6 +355,15 @@ fn refine_bcd_len(fs: &FieldSpec, raw: &[u8], len: usize, wire: usize) -> (usize
     }
 }
 
+/// Hex content takes two characters a byte: an odd count leaves its last character alone.
+fn whole_bytes(hex: &[u8]) -> Result<(), usize> {
+    if hex.len() % 2 == 0 {
+        Ok(())
+    } else {
+        Err(hex.len() - 1)
+    }
+}
+
 /// Checks a field's content against its class; the error is the byte offset within the
 /// content.
 #[inline]
@@ -363,14 +372,14 @@ pub(crate) fn check_content(fs: &FieldSpec, raw: &[u8], len: usize) -> Result<()
         Encoding::Ascii => codec::ascii_check(raw, fs.class),
         Encoding::Ebcdic => codec::ebcdic_check(raw, fs.class),
         Encoding::Binary => Ok(()),
-        Encoding::AsciiHex => codec::hex_check(raw),
+        Encoding::AsciiHex => codec::hex_check(raw).and_then(|()| whole_bytes(raw)),
         Encoding::EbcdicHex => {
             match raw
                 .iter()
                 .position(|&c| codec::hex_value(lut(&EBCDIC_TO_ASCII, c)).is_none())
             {
                 Some(p) => Err(p),
-                None => Ok(()),
+                None => whole_bytes(raw),
             }
         }
         Encoding::Bcd => {
