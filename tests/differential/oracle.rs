@@ -170,9 +170,9 @@ pub fn decode(spec: &Spec, input: &[u8]) -> Result<Decoded, Failure> {
     }
 
     if inp.pos < input.len() {
-        // The decoder's documented-by-test choice: trailing bytes are reported against the
-        // highest bit set in the bitmaps, bitmap flags (1, 65) included, and 0 when none is.
-        let last = (1..=192).rev().find(|&n| bits[n]).unwrap_or(0);
+        // Trailing bytes are reported against the last data element read (bitmap flags are
+        // not data elements), and against 0 when the message has none.
+        let last = fields.last().map_or(0, |f: &Field| f.0);
         return Err(fail("trailing_bytes", &format!("field {last}"), inp.pos));
     }
     Ok(Decoded {
