@@ -459,6 +459,21 @@ pub(crate) fn make_value(fs: &FieldSpec, n: u16, text: &[u8]) -> Result<Value, E
         };
         digits_ok(text).map_err(|p| bad(given(p)))?;
     }
+    // A prefix counting whole bytes gives BCD an even digit count, or an odd one marked by an
+    // F filler: any other odd count would decode with its filler as one more digit.
+    let byte_counted = matches!(
+        fs.prefix.map(|p| p.counts),
+        Some(PrefixCounts::Bytes | PrefixCounts::WireNibbles)
+    );
+    let digits = len.saturating_sub(usize::from(fs.class == ContentClass::Xn));
+    if fs.encoding == Encoding::Bcd
+        && byte_counted
+        && fs.class != ContentClass::B
+        && fs.bcd_pad.nibble() != 0xF
+        && digits % 2 == 1
+    {
+        return Err(bad(text.len()));
+    }
     let mut wire = BytesMut::with_capacity(fs.wire_len(len));
     match fs.encoding {
         Encoding::Ascii => wire.put_slice(text),

@@ -7,11 +7,13 @@
 mod builtin;
 mod composite;
 mod field;
+mod plan;
 #[cfg(feature = "jpos")]
 mod jpos;
 mod toml_file;
 
 pub use composite::{BitmappedLayout, Composite, TaggedLayout};
+pub(crate) use plan::{Check, Plan};
 pub use field::{
     BcdPad, ContentClass, Encoding, FieldSpec, LengthPrefix, Mask, Padding, PrefixCounts,
     PrefixEncoding,
@@ -146,6 +148,8 @@ pub struct Spec {
     layout: MessageLayout,
     /// Index `n` holds field `n`; indexes 0 and 1 are always empty.
     fields: Box<[Option<FieldSpec>]>,
+    /// The decoder's compact form of each field, by number.
+    plans: Box<[plan::Plan]>,
 }
 
 impl Spec {
@@ -181,6 +185,10 @@ impl Spec {
             name: name.to_owned(),
             description: String::new(),
             layout,
+            plans: table
+                .iter()
+                .map(|f| f.as_ref().map_or(plan::Plan::Undefined, plan::Plan::of))
+                .collect(),
             fields: table.into_boxed_slice(),
         })
     }
@@ -262,6 +270,12 @@ impl Spec {
     #[must_use]
     pub fn field(&self, n: u16) -> Option<&FieldSpec> {
         self.fields.get(usize::from(n)).and_then(Option::as_ref)
+    }
+
+    /// The decoder's plan for field `n`.
+    #[inline]
+    pub(crate) fn plan(&self, n: u16) -> plan::Plan {
+        self.plans.get(usize::from(n)).copied().unwrap_or_default()
     }
 
     /// The defined fields in ascending order.

@@ -7,7 +7,7 @@ use crate::error::{DecodeError, DecodeErrorKind, Element};
 use crate::mask;
 use crate::mti::Mti;
 use crate::spec::{
-    BitmapEncoding, ContentClass, Encoding, FieldSpec, MtiEncoding, PrefixCounts, Spec, MAX_FIELD,
+    BitmapEncoding, Check, ContentClass, Encoding, Plan, FieldSpec, MtiEncoding, PrefixCounts, Spec, MAX_FIELD,
 };
 use core::fmt;
 
@@ -22,17 +22,27 @@ pub(crate) struct Span {
     pub(crate) len: u32,
 }
 
+/// The most data elements a message can carry (fields 2–192 but for the bitmap flags).
+const MAX_PRESENT: usize = MAX_FIELD as usize;
+
 /// A decoded message that borrows its input: the MTI, the bitmap and the place of every field.
 ///
 /// Decoding validates everything (lengths, content classes, the bitmap against the spec, no
-/// trailing bytes) and allocates nothing; [`MessageView::field`] is one array look-up.
+/// trailing bytes) and allocates nothing. The view keeps where each field ends, by its rank
+/// among the fields present, so [`MessageView::field`] is a population count and an array
+/// look-up.
 #[derive(Clone)]
 pub struct MessageView<'a> {
     spec: &'a Spec,
     input: &'a [u8],
     mti: Mti,
     bitmap: Bitmap,
-    spans: [Span; MAX_FIELD as usize + 1],
+    /// The data elements present: the bitmap without its secondary and tertiary flags.
+    data: [u64; 3],
+    /// Where the first data element starts.
+    first: u32,
+    /// Where each data element present ends, in ascending field order.
+    ends: [u32; MAX_PRESENT],
 }
 
 /// A cursor over the input that never reads past its end.
@@ -85,19 +95,34 @@ impl<'a> MessageView<'a> {
             }
         }
         let bitmap = Bitmap::from_words([primary, secondary, tertiary]);
-        let mut spans = [Span::default(); MAX_FIELD as usize + 1];
-        for n in bitmap.iter() {
-            if n == 1 || (n == 65 && layout.tertiary_bitmap) {
-                continue;
-            }
-            let fs = spec.field(n).ok_or(DecodeError::new(
-                DecodeErrorKind::FieldNotInSpec,
-                Element::Field(n),
-                r.pos,
-            ))?;
-            let span = read_field(&mut r, fs, n)?;
-            if let Some(slot) = spans.get_mut(usize::from(n)) {
-                *slot = span;
+        let flag = 1u64 << 63;
+        let tertiary_flag = if layout.tertiary_bitmap { flag } else { 0 };
+        let data = [primary & !flag, secondary & !tertiary_flag, tertiary];
+        let mut view = Self {
+            spec,
+            input,
+            mti,
+            bitmap,
+            data,
+            first: u32::try_from(r.pos).unwrap_or(u32::MAX),
+            ends: [0; MAX_PRESENT],
+        };
+        let mut rank = 0;
+        let mut last = 0;
+        for (base, word) in [0u16, 64, 128].into_iter().zip(data) {
+            let mut bits = word;
+            while bits != 0 {
+                let lz = bits.leading_zeros();
+                bits &= !(flag >> lz);
+                // lz < 64, so the field number fits.
+                #[allow(clippy::cast_possible_truncation)]
+                let n = base + lz as u16 + 1;
+                read_planned(&mut r, spec, n)?;
+                if let Some(end) = view.ends.get_mut(rank) {
+                    *end = u32::try_from(r.pos).unwrap_or(u32::MAX);
+                }
+                rank += 1;
+                last = n;
             }
         }
         if r.pos != input.len() {
@@ -105,17 +130,11 @@ impl<'a> MessageView<'a> {
                 DecodeErrorKind::TrailingBytes {
                     count: input.len() - r.pos,
                 },
-                Element::Field(bitmap.iter().last().unwrap_or(0)),
+                Element::Field(last),
                 r.pos,
             ));
         }
-        Ok(Self {
-            spec,
-            input,
-            mti,
-            bitmap,
-            spans,
-        })
+        Ok(view)
     }
 
     /// The spec the message was decoded with.
@@ -153,7 +172,21 @@ impl<'a> MessageView<'a> {
     /// Whether data element `n` is present.
     #[must_use]
     pub fn has(&self, n: u16) -> bool {
-        self.field(n).is_some()
+        self.rank(n).is_some()
+    }
+
+    /// The rank of data element `n` among those present, if it is present.
+    #[inline]
+    fn rank(&self, n: u16) -> Option<usize> {
+        let i = usize::from(n).checked_sub(1)?;
+        let (w, b) = (i / 64, i % 64);
+        let word = *self.data.get(w)?;
+        if word & (1u64 << (63 - b)) == 0 {
+            return None;
+        }
+        let before: u32 = self.data.iter().take(w).map(|x| x.count_ones()).sum();
+        let above = word.checked_shr(64 - b as u32).unwrap_or(0).count_ones();
+        Some((before + above) as usize)
     }
 
     /// Data element `n`, if present. Bitmap flags (1, and 65 when it announces a tertiary
@@ -161,25 +194,76 @@ impl<'a> MessageView<'a> {
     #[inline]
     #[must_use]
     pub fn field(&self, n: u16) -> Option<FieldView<'a>> {
-        if n == 1 || !self.bitmap.contains(n) {
-            return None;
-        }
-        let spec = self.spec.field(n)?;
-        let span = self.spans.get(usize::from(n))?;
-        let start = span.start as usize;
-        let raw = self.input.get(start..start + span.wire as usize)?;
-        Some(FieldView::new(n, spec, raw, span.len as usize))
+        let rank = self.rank(n)?;
+        let start = match rank.checked_sub(1) {
+            None => self.first,
+            Some(prev) => *self.ends.get(prev)?,
+        };
+        self.locate(n, start as usize, *self.ends.get(rank)? as usize)
+    }
+
+    /// The field `n` that lies between `start` and `end`, its length prefix included: the
+    /// prefix is read again (it was checked when the message was decoded).
+    #[inline]
+    fn locate(&self, n: u16, start: usize, end: usize) -> Option<FieldView<'a>> {
+        let fs = self.spec.field(n)?;
+        let Some(prefix) = &fs.prefix else {
+            let raw = self.input.get(start..end)?;
+            return Some(FieldView::new(n, fs, raw, fs.length as usize));
+        };
+        let content = start + prefix.wire_len();
+        let value = codec::prefix_read(prefix, self.input.get(start..content)?)?;
+        let (len, wire) = units_from_prefix(fs, prefix.counts, usize::try_from(value).ok()?);
+        let raw = self.input.get(content..end)?;
+        let (len, _) = refine_bcd_len(fs, raw, len, wire);
+        Some(FieldView::new(n, fs, raw, len))
     }
 
     /// The data elements present, in ascending order.
-    pub fn fields(&self) -> impl Iterator<Item = FieldView<'a>> + '_ {
-        self.bitmap.iter().filter_map(|n| self.field(n))
+    #[must_use]
+    pub fn fields(&self) -> Fields<'_, 'a> {
+        Fields {
+            view: self,
+            word: 0,
+            bits: self.data.first().copied().unwrap_or(0),
+            rank: 0,
+            start: self.first as usize,
+        }
     }
 
     /// Whether the MTI is a response and field 39 is present.
     #[must_use]
     pub fn response_code(&self) -> Option<FieldView<'a>> {
         self.field(39)
+    }
+}
+
+/// The data elements of a [`MessageView`], in ascending order.
+pub struct Fields<'v, 'a> {
+    view: &'v MessageView<'a>,
+    word: usize,
+    bits: u64,
+    rank: usize,
+    start: usize,
+}
+
+impl<'a> Iterator for Fields<'_, 'a> {
+    type Item = FieldView<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<FieldView<'a>> {
+        while self.bits == 0 {
+            self.word += 1;
+            self.bits = *self.view.data.get(self.word)?;
+        }
+        let lz = self.bits.leading_zeros();
+        self.bits &= !(1u64 << 63 >> lz);
+        let n = u16::try_from(self.word * 64).ok()? + u16::try_from(lz).ok()? + 1;
+        let end = *self.view.ends.get(self.rank)? as usize;
+        self.rank += 1;
+        let field = self.view.locate(n, self.start, end);
+        self.start = end;
+        field
     }
 }
 
@@ -225,6 +309,81 @@ fn read_bitmap(
             }
             Ok(v)
         }
+    }
+}
+
+/// Reads field `n` at the cursor by its plan: the common ASCII and binary forms inline, the
+/// others through [`read_field`].
+#[inline(always)]
+fn read_planned(r: &mut Reader<'_>, spec: &Spec, n: u16) -> Result<(), DecodeError> {
+    let at = r.pos;
+    let (wire, check) = match spec.plan(n) {
+        Plan::Fixed { wire, check } => (wire as usize, check),
+        Plan::AsciiPrefixed {
+            width,
+            min,
+            max,
+            check,
+        } => {
+            let digits = r
+                .input
+                .get(at..at + usize::from(width))
+                .ok_or_else(|| slow_error(r, spec, n))?;
+            let mut len = 0usize;
+            let mut ok = true;
+            for &d in digits {
+                let v = d.wrapping_sub(b'0');
+                ok &= v < 10;
+                len = len * 10 + usize::from(v);
+            }
+            if !ok || len > max as usize || len < min as usize {
+                return Err(slow_error(r, spec, n));
+            }
+            r.pos = at + usize::from(width);
+            (len, check)
+        }
+        Plan::Undefined => {
+            return Err(DecodeError::new(
+                DecodeErrorKind::FieldNotInSpec,
+                Element::Field(n),
+                at,
+            ))
+        }
+        Plan::General => {
+            let fs = spec.field(n).ok_or_else(|| slow_error(r, spec, n))?;
+            return read_field(r, fs, n).map(|_| ());
+        }
+    };
+    let start = r.pos;
+    let Some(raw) = r.input.get(start..start + wire) else {
+        r.pos = at;
+        return Err(slow_error(r, spec, n));
+    };
+    if let Check::Ascii(class) = check {
+        if codec::ascii_check(raw, class).is_err() {
+            r.pos = at;
+            return Err(slow_error(r, spec, n));
+        }
+    }
+    r.pos = start + wire;
+    Ok(())
+}
+
+/// The error of field `n` at the cursor, found by the general reader (the fast path knows
+/// only that something is wrong).
+#[cold]
+#[inline(never)]
+fn slow_error(r: &Reader<'_>, spec: &Spec, n: u16) -> DecodeError {
+    let mut again = Reader {
+        input: r.input,
+        pos: r.pos,
+    };
+    match spec.field(n) {
+        Some(fs) => match read_field(&mut again, fs, n) {
+            Err(e) => e,
+            Ok(_) => DecodeError::new(DecodeErrorKind::InvalidContent { class: fs.class.name() }, Element::Field(n), r.pos),
+        },
+        None => DecodeError::new(DecodeErrorKind::FieldNotInSpec, Element::Field(n), r.pos),
     }
 }
 
