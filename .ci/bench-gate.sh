@@ -48,15 +48,20 @@ ops=$(printf '%s\n' "$list" | grep -v '^iterations = ')
 [ -n "$iterations" ] && [ "$iterations" -gt 0 ] || fail "icount --list gave no iteration count"
 [ -n "$ops" ] || fail "icount --list gave no operations"
 
-tmp=$(mktemp -d)
+# The client's stack layout, and with it the alignment paths memcpy/memset take, depends on
+# its argv and environment: run a copy at a path of fixed length with an empty environment, so
+# the counts do not depend on where the repository is checked out or on CI variables.
+tmp=$(mktemp -d /tmp/icount-gate.XXXXXXXX)
 trap 'rm -rf "$tmp"' EXIT
+cp "$bin" "$tmp/icount"
+valgrind=$(command -v valgrind)
 
 # Instructions per operation, one "op value" line each, into $tmp/now.
 : >"$tmp/now"
 for op in $ops; do
   out="$tmp/$op.callgrind"
-  if ! valgrind --tool=callgrind --callgrind-out-file="$out" \
-      --toggle-collect="icount::icount_$op" "$bin" "$op" >"$tmp/$op.log" 2>&1; then
+  if ! env -i "$valgrind" --tool=callgrind --callgrind-out-file="$out" \
+      --toggle-collect="icount::icount_$op" "$tmp/icount" "$op" >"$tmp/$op.log" 2>&1; then
     cat "$tmp/$op.log" >&2
     fail "$op: the bench failed under valgrind"
   fi
