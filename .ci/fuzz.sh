@@ -46,7 +46,8 @@ run_target() {
     touch "$work/$target.failed"
     {
       echo "--> $target: FAILED"
-      grep -v '^#' "$log" | tail -n 40
+      # The panic message and libFuzzer's summary, without the stack frames.
+      grep -v -e '^#' -e '^ *[0-9]*: ' -e '^ *at ' "$log" | tail -n 25
       grep 'Test unit written to' "$log" | sed 's/.*Test unit written to /    artifact: /' || true
       echo "    reproduce: cargo fuzz run --sanitizer none $target <artifact>"
     } >"$report"

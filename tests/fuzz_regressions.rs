@@ -150,3 +150,26 @@ fn odd_hex_content_is_rejected_at_its_last_character() {
     );
     assert!(message.set(spec, 55, "9F02").is_ok());
 }
+
+/// Found by `encode`: an odd number of digits set in a BCD field whose prefix counts bytes and
+/// whose filler is 0 encoded as one byte, which decodes as two digits ("5" came back "05"). It
+/// is now rejected when set, at the digit that is missing.
+#[test]
+fn odd_bcd_digits_under_a_byte_prefix_are_rejected_when_set() {
+    use iso8583_wire::{EncodeErrorKind, Message, Mti, Spec};
+    let spec = Spec::builtin("visa-base1").unwrap();
+    let mut message = Message::new(Mti::AUTHORIZATION_REQUEST);
+    let err = message.set(spec, 60, "5").unwrap_err();
+    assert_eq!(
+        err.kind(),
+        EncodeErrorKind::InvalidContent {
+            class: "n",
+            position: 1
+        }
+    );
+    message.set(spec, 60, "05").unwrap();
+    let wire = message.to_vec(spec).unwrap();
+    let back = Message::decode(spec, wire.into()).unwrap();
+    assert_eq!(back, message);
+    assert_eq!(back.field(spec, 60).unwrap().to_text(), "05");
+}
