@@ -167,11 +167,30 @@ fn short_word(bytes: &[u8]) -> u64 {
     }
 }
 
+/// Whether `bytes` are all ASCII digits.
+#[inline(always)]
+pub(crate) fn all_digits(bytes: &[u8]) -> bool {
+    in_range(bytes, b'0', 10)
+}
+
+/// Whether `bytes` are all printable ASCII (`ans`).
+#[inline(always)]
+pub(crate) fn all_printable(bytes: &[u8]) -> bool {
+    in_range(bytes, 0x20, 0x5F)
+}
+
+/// Whether `bytes` all belong to `class` (not `xn`), by table.
+#[inline(always)]
+pub(crate) fn all_in_class(bytes: &[u8], class: ContentClass) -> bool {
+    let bit = class_bit(class);
+    bytes.iter().fold(0xFF, |acc, &b| acc & lut(&CLASS_BITS, b)) & bit == bit
+}
+
 /// Whether every byte lies in `low..low + count` (`count` below 0x80), eight at a time: a
 /// byte is in range when both `b - low` and `b + (0x80 - count)` keep the top bit clear; a
 /// borrow or carry between bytes only happens next to a byte that is itself out of range, so
 /// a word holding one is always caught.
-#[inline]
+#[inline(always)]
 fn in_range(bytes: &[u8], low: u8, count: u8) -> bool {
     let lo = splat(low);
     let hi = splat(0x80u8.wrapping_sub(count).wrapping_sub(low));

@@ -80,6 +80,7 @@ impl<'a> MessageView<'a> {
     /// anywhere, a length prefix is not a number or is out of range, content breaks its
     /// field's class, the bitmap announces a field the spec does not define, or bytes are left
     /// over after the last field.
+    #[inline]
     pub fn decode(spec: &'a Spec, input: &'a [u8]) -> Result<Self, DecodeError> {
         let layout = spec.layout();
         let mut r = Reader { input, pos: 0 };
@@ -359,11 +360,15 @@ fn read_planned(r: &mut Reader<'_>, spec: &Spec, n: u16) -> Result<(), DecodeErr
         r.pos = at;
         return Err(slow_error(r, spec, n));
     };
-    if let Check::Ascii(class) = check {
-        if codec::ascii_check(raw, class).is_err() {
-            r.pos = at;
-            return Err(slow_error(r, spec, n));
-        }
+    let valid = match check {
+        Check::Any => true,
+        Check::Digits => codec::all_digits(raw),
+        Check::Printable => codec::all_printable(raw),
+        Check::Table(class) => codec::all_in_class(raw, class),
+    };
+    if !valid {
+        r.pos = at;
+        return Err(slow_error(r, spec, n));
     }
     r.pos = start + wire;
     Ok(())

@@ -28,8 +28,12 @@ pub(crate) enum Plan {
 pub(crate) enum Check {
     /// Any byte (binary).
     Any,
-    /// ASCII text of a class (not `xn`).
-    Ascii(ContentClass),
+    /// ASCII digits.
+    Digits,
+    /// Printable ASCII (`ans`).
+    Printable,
+    /// ASCII text of another class (not `xn`), by table.
+    Table(ContentClass),
 }
 
 impl Plan {
@@ -38,7 +42,9 @@ impl Plan {
         let check = match (fs.encoding, fs.class) {
             (Encoding::Binary, _) => Check::Any,
             (Encoding::Ascii, ContentClass::Xn) => return Self::General,
-            (Encoding::Ascii, class) => Check::Ascii(class),
+            (Encoding::Ascii, ContentClass::N) => Check::Digits,
+            (Encoding::Ascii, ContentClass::Ans) => Check::Printable,
+            (Encoding::Ascii, class) => Check::Table(class),
             _ => return Self::General,
         };
         match fs.prefix {
