@@ -47,3 +47,8 @@ pub use message::Message;
 pub use mti::Mti;
 pub use spec::{FieldSpec, Spec};
 pub use view::{FieldView, MessageView, ValueError};
+
+/// The examples of the README, run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
