@@ -65,6 +65,8 @@ pub(crate) fn lut<T: Copy>(table: &[T; 256], b: u8) -> T {
 
 
 /// Each ASCII byte's classes, one bit a class (see [`class_bit`]).
+// The loops stay below each array's length.
+#[allow(clippy::indexing_slicing)]
 const CLASS_BITS: [u8; 256] = {
     let classes = [
         ContentClass::N,

@@ -313,13 +313,8 @@ impl Message {
             let fs = spec_field(spec, *n)?;
             check_len(fs, *n, v)?;
             if let Some(prefix) = &fs.prefix {
-                let value = match prefix.counts {
-                    PrefixCounts::Units => v.len,
-                    PrefixCounts::Bytes => v.wire.len(),
-                    PrefixCounts::Nibbles if fs.encoding == Encoding::Bcd => v.len,
-                    PrefixCounts::Nibbles | PrefixCounts::WireNibbles => v.wire.len() * 2,
-                };
-                codec::prefix_write(prefix, value as u64, out);
+                let count = fs.prefix_count(v.len, v.wire.len());
+                codec::prefix_write(prefix, count as u64, out);
             }
             out.put_slice(&v.wire);
         }

@@ -179,14 +179,14 @@ impl<'a> MessageView<'a> {
     /// The rank of data element `n` among those present, if it is present.
     #[inline]
     fn rank(&self, n: u16) -> Option<usize> {
-        let i = usize::from(n).checked_sub(1)?;
-        let (w, b) = (i / 64, i % 64);
+        let i = n.checked_sub(1)?;
+        let (w, b) = (usize::from(i / 64), u32::from(i % 64));
         let word = *self.data.get(w)?;
         if word & (1u64 << (63 - b)) == 0 {
             return None;
         }
         let before: u32 = self.data.iter().take(w).map(|x| x.count_ones()).sum();
-        let above = word.checked_shr(64 - b as u32).unwrap_or(0).count_ones();
+        let above = word.checked_shr(64 - b).unwrap_or(0).count_ones();
         Some((before + above) as usize)
     }
 
@@ -410,34 +410,16 @@ pub(crate) fn read_field(r: &mut Reader<'_>, fs: &FieldSpec, n: u16) -> Result<S
             let (len, wire) = units_from_prefix(fs, prefix.counts, value);
             // An F filler may yet take one digit off (see `refine_bcd_len`); the exact
             // range is checked again below.
-            let max = fs.length as usize + usize::from(may_shrink(fs));
-            if len > max || len < fs.min_length as usize {
-                return Err(DecodeError::new(
-                    DecodeErrorKind::LengthOutOfRange {
-                        len,
-                        min: fs.min_length as usize,
-                        max: fs.length as usize,
-                    },
-                    element,
-                    prefix_at,
-                ));
-            }
+            let slack = usize::from(may_shrink(fs));
+            check_range(fs, len, slack).map_err(|kind| DecodeError::new(kind, element, prefix_at))?;
             (len, wire)
         }
     };
     let start = r.pos;
     let raw = r.take(wire, element)?;
     let (len, wire) = refine_bcd_len(fs, raw, len, wire);
-    if may_shrink(fs) && (len > fs.length as usize || len < fs.min_length as usize) {
-        return Err(DecodeError::new(
-            DecodeErrorKind::LengthOutOfRange {
-                len,
-                min: fs.min_length as usize,
-                max: fs.length as usize,
-            },
-            element,
-            prefix_at,
-        ));
+    if may_shrink(fs) {
+        check_range(fs, len, 0).map_err(|kind| DecodeError::new(kind, element, prefix_at))?;
     }
     check_content(fs, raw, len)
         .map_err(|p| DecodeError::new(invalid(fs.class), element, start + p))?;
@@ -446,6 +428,16 @@ pub(crate) fn read_field(r: &mut Reader<'_>, fs: &FieldSpec, n: u16) -> Result<S
         wire: u32::try_from(wire).unwrap_or(u32::MAX),
         len: u32::try_from(len).unwrap_or(u32::MAX),
     })
+}
+
+/// Checks a variable field's length against its range, allowing `slack` more at the top.
+#[inline]
+fn check_range(fs: &FieldSpec, len: usize, slack: usize) -> Result<(), DecodeErrorKind> {
+    let (min, max) = (fs.min_length as usize, fs.length as usize);
+    if len > max + slack || len < min {
+        return Err(DecodeErrorKind::LengthOutOfRange { len, min, max });
+    }
+    Ok(())
 }
 
 const fn invalid(class: ContentClass) -> DecodeErrorKind {

@@ -4,7 +4,7 @@ use super::{tlv, FieldId, Track2Part};
 use crate::codec;
 use crate::error::{Element, EncodeError, EncodeErrorKind};
 use crate::message::make_value;
-use crate::spec::{Composite, Encoding, FieldSpec, PrefixCounts};
+use crate::spec::{Composite, FieldSpec};
 
 /// Builds the text form of structured field `n` (as [`crate::Message::set`] takes it: the
 /// text for text fields, upper-case hex for binary ones) from its subfields, each given in
@@ -122,12 +122,7 @@ pub fn build_subfields(
                     EncodeError::new(e.kind(), Element::Subfield { field: n, sub: *id })
                 })?;
                 if let Some(prefix) = &sfs.prefix {
-                    let count = match prefix.counts {
-                        PrefixCounts::Units => v.len,
-                        PrefixCounts::Bytes => v.wire.len(),
-                        PrefixCounts::Nibbles if sfs.encoding == Encoding::Bcd => v.len,
-                        PrefixCounts::Nibbles | PrefixCounts::WireNibbles => v.wire.len() * 2,
-                    };
+                    let count = sfs.prefix_count(v.len, v.wire.len());
                     codec::prefix_write(prefix, count as u64, &mut body);
                 }
                 body.extend_from_slice(&v.wire);

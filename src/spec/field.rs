@@ -337,6 +337,26 @@ impl FieldSpec {
         }
     }
 
+    /// The number a length prefix holds for a value of `len` units taking `wire` bytes.
+    #[must_use]
+    pub const fn prefix_count(&self, len: usize, wire: usize) -> usize {
+        match self.prefix {
+            Some(LengthPrefix {
+                counts: PrefixCounts::Bytes,
+                ..
+            }) => wire,
+            Some(LengthPrefix {
+                counts: PrefixCounts::Nibbles,
+                ..
+            }) if !matches!(self.encoding, Encoding::Bcd) => wire * 2,
+            Some(LengthPrefix {
+                counts: PrefixCounts::WireNibbles,
+                ..
+            }) => wire * 2,
+            _ => len,
+        }
+    }
+
     /// The length of the value as text: digits and characters for text classes, two hex
     /// digits a byte for `b` (one a nibble for `b` in BCD).
     #[must_use]
