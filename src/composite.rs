@@ -276,6 +276,12 @@ impl<'a> FieldView<'a> {
         )
     }
 
+    /// Makes an error about this field as a whole (no subfield can be named yet) at byte
+    /// `offset` of its content.
+    fn field_error(&self, kind: DecodeErrorKind, offset: usize) -> DecodeError {
+        DecodeError::new(kind, Element::Field(self.number()), offset)
+    }
+
     /// Checks a text-level subfield's content; the error offset is within the parent.
     fn check_sub(&self, sub: &FieldView<'a>) -> Result<(), DecodeError> {
         let spec = sub.spec();
@@ -392,8 +398,7 @@ impl<'a> Subfields<'a> {
                 let bytes = usize::from(layout.bitmap_bytes);
                 if *bit == 0 {
                     let Some(map) = raw.get(..bytes) else {
-                        let id = FieldId::Number(0);
-                        return Some(Err(p.sub_error(truncated(bytes, raw.len()), id, 0)));
+                        return Some(Err(p.field_error(truncated(bytes, raw.len()), 0)));
                     };
                     *bitmap = map.iter().fold(0u128, |acc, b| acc << 8 | u128::from(*b))
                         << (128 - 8 * bytes);
@@ -410,11 +415,9 @@ impl<'a> Subfields<'a> {
                 self.state = State::Done;
                 if end != raw.len() {
                     let count = raw.len().saturating_sub(end);
-                    return Some(Err(p.sub_error(
-                        DecodeErrorKind::TrailingBytes { count },
-                        FieldId::Number(0),
-                        end,
-                    )));
+                    return Some(Err(
+                        p.field_error(DecodeErrorKind::TrailingBytes { count }, end)
+                    ));
                 }
                 None
             }
@@ -433,7 +436,7 @@ impl<'a> Subfields<'a> {
                 let header = match tlv::read_header(rest) {
                     Ok(h) => h,
                     Err(kind) => {
-                        return Some(Err(p.sub_error(kind, FieldId::Tag(0), at)));
+                        return Some(Err(p.field_error(kind, at)));
                     }
                 };
                 let start = at + header.header_len;
@@ -513,10 +516,9 @@ fn read_tagged<'a>(
         usize::from(layout.tag_digits),
         usize::from(layout.len_digits),
     );
-    let unknown = FieldId::Number(0);
     let head = raw
         .get(at..at + t + l)
-        .ok_or_else(|| p.sub_error(truncated(t + l, raw.len() - at), unknown, at))?;
+        .ok_or_else(|| p.field_error(truncated(t + l, raw.len() - at), at))?;
     let (tag_digits, len_digits) = if layout.length_first {
         let (len, tag) = head.split_at(l);
         (tag, len)
@@ -525,7 +527,7 @@ fn read_tagged<'a>(
     };
     let tag = read_digits(p.spec(), tag_digits)
         .and_then(|v| u16::try_from(v).ok())
-        .ok_or_else(|| p.sub_error(DecodeErrorKind::InvalidLengthPrefix, unknown, at))?;
+        .ok_or_else(|| p.field_error(DecodeErrorKind::InvalidLengthPrefix, at))?;
     let id = FieldId::Number(tag);
     let len = read_digits(p.spec(), len_digits)
         .ok_or_else(|| p.sub_error(DecodeErrorKind::InvalidLengthPrefix, id, at))?;
