@@ -3,7 +3,7 @@
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::ValueEnum;
-use iso8583_wire::response::{classify, Diagnosis, Dialect, Lang, Outcome};
+use iso8583_wire::response::{Diagnosis, Dialect, Lang, Outcome};
 use iso8583_wire::MessageView;
 
 /// The names `--dialect` takes.
@@ -51,15 +51,8 @@ pub fn dialect_for_spec(name: &str) -> Dialect {
 }
 
 /// The diagnosis of field 39 of `view` in `dialect`, read with the message's MTI; `None`
-/// when the message has no field 39. Allocates nothing for values of up to 16 characters.
+/// when the message has no field 39.
 #[inline]
 pub fn diagnose(view: &MessageView<'_>, dialect: Dialect) -> Option<Diagnosis<'static>> {
-    let de39 = view.field(39)?;
-    let mti = view.mti();
-    let mut buf = [0u8; 16];
-    let diagnosis = match de39.text_into(&mut buf) {
-        Ok(text) => classify(dialect, Some(mti.as_bytes()), text.as_bytes()),
-        Err(_) => classify(dialect, Some(mti.as_bytes()), de39.to_text().as_bytes()),
-    };
-    Some(diagnosis)
+    iso8583_wire::response::diagnose(dialect, view)
 }
