@@ -7,7 +7,13 @@
 //! - `icount OP` runs operation `OP` [`ITERATIONS`] times (what the gate measures);
 //! - `icount --list` prints the operation names and the iteration count;
 //! - with no operation (as `cargo bench` runs it) every operation runs once, as a smoke test.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
 
 use bytes::Bytes;
 use iso8583_wire::response::{classify, Dialect};

@@ -132,3 +132,40 @@ fn encoding_into_a_reused_buffer_allocates_nothing() {
         }
     }
 }
+
+/// The UnionPay-style sample of the peer vectors (HosseinAssaran/ISO8583-Parser) without its
+/// 2-byte length: TPDU, BCD MTI, binary bitmap, BCD and binary fields, EMV data in DE55.
+const CUP_SAMPLE: &str = "600008000002003038058020c1920100000000000000000100275516040011250021000800388362143741176336d28112011861000000000f303131343430323130313132393633302020202020202000321101313131313131313131311002312e312e312e312e31020330022231021532333634000000000000000000335f2a02036482020800950580000000009a032311259c01009f02060000000000011111111111111111";
+
+#[test]
+fn decoding_the_cup_sample_and_reading_every_field_allocates_nothing() {
+    let spec = Spec::builtin("cup-pos-tpdu").unwrap();
+    let wire: Vec<u8> = (0..CUP_SAMPLE.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&CUP_SAMPLE[i..i + 2], 16).unwrap())
+        .collect();
+    let mut texts = 0;
+    let mut numbers = [0u16; 16];
+    let mut fields = 0;
+    let mut amount = [0u8; 12];
+    let n = allocations(|| {
+        let v = MessageView::decode(spec, black_box(&wire)).unwrap();
+        let mut buf = [0u8; 512];
+        for f in v.fields() {
+            numbers[fields] = f.number();
+            fields += 1;
+            texts += black_box(f.text_into(&mut buf).unwrap()).len();
+        }
+        let f = v.get("55.9F02").unwrap().unwrap();
+        amount.copy_from_slice(f.text_into(&mut buf).unwrap().as_bytes());
+    });
+    assert_eq!(n, 0);
+    assert_eq!(&amount, b"000000000001");
+    // Every field of the bitmap 3038058020C19201 was read.
+    assert_eq!(fields, 16);
+    assert_eq!(
+        numbers,
+        [3, 4, 11, 12, 13, 22, 24, 25, 35, 41, 42, 48, 49, 52, 55, 64]
+    );
+    assert!(texts > wire.len());
+}
