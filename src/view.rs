@@ -407,6 +407,14 @@ pub(crate) fn read_field(r: &mut Reader<'_>, fs: &FieldSpec, n: u16) -> Result<S
                 prefix_at,
             ))?;
             let value = usize::try_from(value).unwrap_or(usize::MAX);
+            // Nibbles on the wire, a filler included, come in pairs: an odd count is no length.
+            if prefix.counts == PrefixCounts::WireNibbles && value % 2 == 1 {
+                return Err(DecodeError::new(
+                    DecodeErrorKind::InvalidLengthPrefix,
+                    element,
+                    prefix_at,
+                ));
+            }
             let (len, wire) = units_from_prefix(fs, prefix.counts, value);
             // An F filler may yet take one digit off (see `refine_bcd_len`); the exact
             // range is checked again below.

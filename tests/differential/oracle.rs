@@ -289,6 +289,10 @@ fn read_field(
             let raw = inp.take(prefix.wire_len(), element)?;
             let value = prefix_value(&prefix, &raw)
                 .ok_or_else(|| fail("invalid_length_prefix", element, prefix_at))?;
+            // Wire nibbles count whole bytes twice over: an odd count is no length.
+            if prefix.counts == PrefixCounts::WireNibbles && value % 2 == 1 {
+                return Err(fail("invalid_length_prefix", element, prefix_at));
+            }
             let (units, wire) = match prefix.counts {
                 PrefixCounts::Units => (value, wire_of(fs, value)),
                 PrefixCounts::Bytes => (units_of(fs, value), value),
