@@ -33,6 +33,9 @@ pub(crate) fn bcd_check(
     class: ContentClass,
     pad: BcdPad,
 ) -> Result<(), usize> {
+    if quick_ok(bytes, len, class, pad) {
+        return Ok(());
+    }
     let first = first_digit(len, pad);
     let filler_ok =
         len % 2 == 0 || matches!(nibble(bytes, if pad.is_left() { 0 } else { len }), 0 | 0xF);
@@ -47,6 +50,57 @@ pub(crate) fn bcd_check(
     } else {
         Err(len.saturating_sub(1))
     }
+}
+
+/// Whether a nibble is a digit, or the `D` separator when `separator`.
+const fn digit_nibble(d: usize, separator: bool) -> bool {
+    d <= 9 || (separator && d == 0xD)
+}
+
+/// Whether each nibble of a byte is a digit (`n`), or a digit or the `D` separator (`z`).
+// The loop stays below the table's length.
+#[allow(clippy::indexing_slicing)]
+const fn nibble_table(separator: bool) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = digit_nibble(b >> 4, separator) && digit_nibble(b & 0xF, separator);
+        b += 1;
+    }
+    t
+}
+
+const BCD_DIGITS: [bool; 256] = nibble_table(false);
+const BCD_TRACK: [bool; 256] = nibble_table(true);
+
+/// The common case of valid `n` or `z` BCD content, checked a byte at a time by table with no
+/// branch per byte; `false` sends the caller to the exact check, which finds the position.
+#[inline]
+fn quick_ok(bytes: &[u8], len: usize, class: ContentClass, pad: BcdPad) -> bool {
+    let table = match class {
+        ContentClass::N => &BCD_DIGITS,
+        ContentClass::Z => &BCD_TRACK,
+        _ => return false,
+    };
+    if bytes.len() != len.div_ceil(2) {
+        return false;
+    }
+    let digit = |d: u8| d <= 9 || (class == ContentClass::Z && d == 0xD);
+    let filler = |d: u8| d == 0 || d == 0xF;
+    let body = if len % 2 == 0 {
+        bytes
+    } else if pad.is_left() {
+        match bytes.split_first() {
+            Some((&b, rest)) if filler(b >> 4) && digit(b & 0xF) => rest,
+            _ => return false,
+        }
+    } else {
+        match bytes.split_last() {
+            Some((&b, rest)) if digit(b >> 4) && filler(b & 0xF) => rest,
+            _ => return false,
+        }
+    };
+    body.iter().fold(true, |ok, &b| ok & super::lut(table, b))
 }
 
 /// Checks `len` BCD digits of `bytes` starting at nibble `first` against a class, without
