@@ -6,7 +6,14 @@
 
 use arbitrary::Unstructured;
 use bytes::Bytes;
-use iso8583_wire::{Message, MessageView, Mti, Spec};
+use iso8583_wire::composite::FieldId;
+use iso8583_wire::response::{Dialect, Lang, ResponseTable};
+use iso8583_wire::spec::{
+    BcdPad, BitmapEncoding, BitmappedLayout, Composite, ContentClass as C, Encoding as E,
+    LengthPrefix, MessageLayout, MtiEncoding, PrefixEncoding as P, TaggedLayout,
+};
+use iso8583_wire::{FieldSpec, FieldView, Message, MessageView, Mti, Spec};
+use std::sync::OnceLock;
 
 /// A check: takes any bytes, returns normally unless the input shows a bug.
 pub type Check = fn(&[u8]);
@@ -18,6 +25,8 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("round_trip", round_trip),
     ("encode", encode),
     ("spec_load", spec_load),
+    ("subfields", subfields),
+    ("response_table", response_table),
 ];
 
 /// The built-in spec chosen by `selector`: `Spec::builtin_names()[selector % count]`.
@@ -273,4 +282,466 @@ pub fn spec_load(data: &[u8]) {
             let _ = message.to_vec(&spec);
         }
     }
+}
+
+/// A spec with one structured field per layout, each behind an ASCII `LLL` prefix counting
+/// the field's units: positional over BCD (right and left filler, so content may start at
+/// an odd nibble), ASCII and binary parents (the binary one with BCD, EBCDIC and hex
+/// subfields); tagged over ASCII (plain; lead + length first), EBCDIC (lead; length first)
+/// and binary parents; bitmapped with 8- and 2-byte bitmaps and fixed and prefixed
+/// subfields in every encoding; BER-TLV; track 2 in ASCII, EBCDIC and BCD (two fillers).
+pub fn subfields_spec() -> Option<&'static Spec> {
+    static SPEC: OnceLock<Option<Spec>> = OnceLock::new();
+    SPEC.get_or_init(|| build_subfields_spec().ok()).as_ref()
+}
+
+fn build_subfields_spec() -> Result<Spec, iso8583_wire::SpecError> {
+    let lll = LengthPrefix::new(3, P::Ascii);
+    let ll = LengthPrefix::new(2, P::Ascii);
+    let fixed = FieldSpec::fixed;
+    let var = |class, enc, max, prefix| FieldSpec::variable("", class, enc, max, prefix);
+    let positional_bcd = Composite::Positional(vec![
+        (1, fixed("", C::N, E::Bcd, 2)),
+        (2, fixed("", C::N, E::Bcd, 3)),
+        (3, fixed("", C::N, E::Bcd, 6)),
+        (4, fixed("", C::N, E::Bcd, 1)),
+        (5, fixed("", C::N, E::Bcd, 20)),
+    ]);
+    let positional_ascii = Composite::Positional(vec![
+        (1, fixed("", C::N, E::Ascii, 2)),
+        (2, fixed("", C::Ans, E::Ascii, 5)),
+        (3, fixed("", C::An, E::Ascii, 3)),
+        (4, fixed("", C::Ans, E::Ascii, 40)),
+    ]);
+    let positional_binary = Composite::Positional(vec![
+        (1, fixed("", C::B, E::Binary, 2)),
+        (2, fixed("", C::N, E::Bcd, 3)),
+        (3, fixed("", C::Ans, E::Ebcdic, 3)),
+        (4, fixed("", C::B, E::AsciiHex, 4)),
+        (5, fixed("", C::N, E::Ascii, 3)),
+        (6, fixed("", C::B, E::Binary, 50)),
+    ]);
+    let tagged_ascii = TaggedLayout::new(2, 2)
+        .with_subfield(84, fixed("", C::An, E::Ascii, 2))
+        .with_subfield(10, var(C::N, E::Ascii, 12, ll).with_min_length(2));
+    let tagged_ascii_lead = TaggedLayout::new(3, 1)
+        .with_lead(2)
+        .length_first()
+        .with_subfield(0, fixed("", C::N, E::Ascii, 2));
+    let tagged_ebcdic_lead = TaggedLayout::new(2, 3)
+        .with_lead(1)
+        .with_subfield(7, fixed("", C::N, E::Ebcdic, 4));
+    let tagged_ebcdic_first = TaggedLayout::new(4, 2).length_first();
+    let tagged_binary = TaggedLayout::new(2, 2)
+        .with_subfield(1, var(C::N, E::Bcd, 20, ll))
+        .with_subfield(2, var(C::B, E::AsciiHex, 20, ll))
+        .with_subfield(3, var(C::Ans, E::Ebcdic, 20, ll))
+        .with_subfield(4, var(C::B, E::Binary, 20, ll));
+    let bitmapped8 = BitmappedLayout::new(
+        8,
+        vec![
+            (1, fixed("", C::An, E::Ascii, 1)),
+            (2, fixed("", C::N, E::Bcd, 15)),
+            (3, var(C::Ans, E::Ascii, 20, ll)),
+            (
+                4,
+                var(C::N, E::Bcd, 19, LengthPrefix::new(2, P::Bcd)).with_bcd_pad(BcdPad::LeftF),
+            ),
+            (5, fixed("", C::B, E::Binary, 4)),
+            (6, fixed("", C::Ans, E::Ebcdic, 3)),
+            (
+                7,
+                var(C::B, E::Binary, 300, LengthPrefix::new(2, P::Binary)),
+            ),
+            (8, fixed("", C::Xn, E::Ascii, 9)),
+            (9, fixed("", C::B, E::AsciiHex, 3)),
+            (
+                33,
+                var(C::Z, E::Bcd, 37, LengthPrefix::new(1, P::Binary)).with_bcd_pad(BcdPad::RightF),
+            ),
+            (64, fixed("", C::N, E::Ascii, 1)),
+        ],
+    );
+    let bitmapped2 = BitmappedLayout::new(
+        2,
+        vec![
+            (1, fixed("", C::N, E::Bcd, 3).with_bcd_pad(BcdPad::Right0)),
+            (
+                2,
+                var(C::Ans, E::Ebcdic, 30, LengthPrefix::new(2, P::Ebcdic)),
+            ),
+            (16, fixed("", C::B, E::Binary, 1)),
+        ],
+    );
+    let b = |enc| var(C::B, enc, 999, lll);
+    let z_bcd = |pad| var(C::Z, E::Bcd, 104, lll).with_bcd_pad(pad);
+    Spec::new(
+        "subfields",
+        MessageLayout::new(MtiEncoding::Ascii, BitmapEncoding::Binary),
+        [
+            (35, z_bcd(BcdPad::RightF).with_composite(Composite::Track2)),
+            (36, z_bcd(BcdPad::Left0).with_composite(Composite::Track2)),
+            (
+                37,
+                var(C::Z, E::Ebcdic, 104, lll).with_composite(Composite::Track2),
+            ),
+            (
+                43,
+                b(E::Binary).with_composite(Composite::Tagged(tagged_binary)),
+            ),
+            (
+                44,
+                var(C::Ans, E::Ebcdic, 999, lll)
+                    .with_composite(Composite::Tagged(tagged_ebcdic_first)),
+            ),
+            (
+                45,
+                var(C::Z, E::Ascii, 104, lll).with_composite(Composite::Track2),
+            ),
+            (
+                46,
+                var(C::Ans, E::Ebcdic, 999, lll)
+                    .with_composite(Composite::Tagged(tagged_ebcdic_lead)),
+            ),
+            (
+                47,
+                var(C::Ans, E::Ascii, 999, lll)
+                    .with_composite(Composite::Tagged(tagged_ascii_lead)),
+            ),
+            (
+                48,
+                var(C::Ans, E::Ascii, 999, lll).with_composite(Composite::Tagged(tagged_ascii)),
+            ),
+            (55, b(E::Binary).with_composite(Composite::BerTlv)),
+            (
+                60,
+                var(C::N, E::Bcd, 999, lll)
+                    .with_bcd_pad(BcdPad::Right0)
+                    .with_composite(positional_bcd.clone()),
+            ),
+            (
+                61,
+                var(C::N, E::Bcd, 999, lll)
+                    .with_bcd_pad(BcdPad::LeftF)
+                    .with_composite(positional_bcd),
+            ),
+            (
+                62,
+                b(E::Binary).with_composite(Composite::Bitmapped(bitmapped8)),
+            ),
+            (
+                63,
+                b(E::Binary).with_composite(Composite::Bitmapped(bitmapped2)),
+            ),
+            (
+                38,
+                var(C::Ans, E::Ascii, 999, lll).with_composite(positional_ascii),
+            ),
+            (39, b(E::Binary).with_composite(positional_binary)),
+        ],
+    )
+}
+
+/// The structured fields of [`subfields_spec`]; the first byte of a `subfields` input chooses
+/// one (and how the rest is shaped, see [`shape_content`]).
+const SUBFIELD_CHOICES: &[u16] = &[
+    35, 36, 37, 38, 39, 43, 44, 45, 46, 47, 48, 55, 60, 61, 62, 63,
+];
+
+/// The EBCDIC code of an ASCII character among digits, upper-case letters, space and `=`.
+fn ebcdic_of(c: u8) -> u8 {
+    match c {
+        b'0'..=b'9' => 0xF0 + (c - b'0'),
+        b'A'..=b'I' => 0xC1 + (c - b'A'),
+        b'J'..=b'R' => 0xD1 + (c - b'J'),
+        b'S'..=b'Z' => 0xE2 + (c - b'S'),
+        b'=' => 0x7E,
+        _ => 0x40,
+    }
+}
+
+/// Shapes `raw` for a parent of encoding `enc`: `mode` 0 keeps the bytes, 1 maps them to
+/// digits, 2 to digits, letters, space and the track separators, in the parent's encoding
+/// (nibbles 0-9 and D for BCD).
+fn shape_content(enc: E, mode: u8, raw: &[u8]) -> Vec<u8> {
+    const TEXT: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ =D";
+    let alphabet: &[u8] = if mode == 1 { b"0123456789" } else { TEXT };
+    let pick = |b: u8| {
+        alphabet
+            .get(usize::from(b) % alphabet.len())
+            .copied()
+            .unwrap_or(b'0')
+    };
+    match (mode, enc) {
+        (0, _) | (_, E::Binary) => raw.to_vec(),
+        (_, E::Bcd) => {
+            let nibble = |b: u8| {
+                if mode == 1 {
+                    b % 10
+                } else {
+                    [0u8, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0xD]
+                        .get(usize::from(b) % 11)
+                        .copied()
+                        .unwrap_or(0)
+                }
+            };
+            raw.iter()
+                .map(|b| nibble(*b >> 4) << 4 | nibble(*b & 0xF))
+                .collect()
+        }
+        (_, E::Ebcdic) => raw.iter().map(|b| ebcdic_of(pick(*b))).collect(),
+        _ => raw.iter().map(|b| pick(*b)).collect(),
+    }
+}
+
+/// The wire bytes of MTI 0100 with only field `n` (at most 64), whose content is `content`
+/// and whose ASCII `LLL` prefix says `units`.
+fn single_field_message(n: u16, units: usize, content: &[u8]) -> Vec<u8> {
+    let mut wire = b"0100".to_vec();
+    let bit = u64::from(n).saturating_sub(1);
+    let bitmap = 1u64
+        .checked_shl(63u32.saturating_sub(u32::try_from(bit).unwrap_or(0)))
+        .unwrap_or(0);
+    wire.extend_from_slice(&bitmap.to_be_bytes());
+    wire.extend_from_slice(format!("{:03}", units.min(999)).as_bytes());
+    wire.extend_from_slice(content);
+    wire
+}
+
+/// Whether `inner` lies within `outer` (by address).
+fn within(outer: &[u8], inner: &[u8]) -> bool {
+    let (o, i) = (outer.as_ptr() as usize, inner.as_ptr() as usize);
+    i >= o && i + inner.len() <= o + outer.len()
+}
+
+/// Reads a field or subfield in every way the public API offers.
+fn exercise_field(f: &FieldView<'_>) {
+    let mut buf = [0u8; 64];
+    let _ = f.as_str();
+    let _ = f.to_u64();
+    let _ = f.text_into(&mut buf);
+    let _ = f.to_text();
+    let _ = f.masked().to_string();
+    let _ = f.unmasked().to_string();
+    let _ = format!("{f:?}");
+    let _ = f.is_composite();
+}
+
+/// Iterates the subfields of `parent` to the end, `depth` levels deep at most: each lies
+/// within its parent, is read every way, and is found again by [`FieldView::subfield`] under
+/// its id (the first one of that id); an error ends the iteration and points inside the
+/// parent. Returns the ids and addresses of the subfields read.
+fn walk_subfields(parent: &FieldView<'_>, depth: u8) -> Vec<(FieldId, usize, usize)> {
+    let outer = parent.as_bytes();
+    let mut seen: Vec<(FieldId, usize, usize)> = Vec::new();
+    let mut subs = parent.subfields();
+    let mut count = 0usize;
+    for item in &mut subs {
+        count += 1;
+        assert!(count <= outer.len() + 4, "more subfields than bytes");
+        match item {
+            Ok(sub) => {
+                assert!(within(outer, sub.as_bytes()), "subfield outside its parent");
+                assert_eq!(sub.number(), parent.number());
+                exercise_field(&sub);
+                let id = sub.sub_id();
+                assert!(id.is_some());
+                if let Some(id) = id {
+                    let _ = id.to_string();
+                    if !seen.iter().any(|(k, _, _)| *k == id) {
+                        seen.push((id, sub.as_bytes().as_ptr() as usize, sub.as_bytes().len()));
+                    }
+                }
+                if depth > 0 && sub.is_composite() {
+                    walk_subfields(&sub, depth - 1);
+                }
+            }
+            Err(e) => {
+                assert!(e.offset() <= outer.len(), "error offset outside the parent");
+                let _ = e.to_string();
+            }
+        }
+    }
+    assert!(subs.next().is_none());
+    for (id, addr, len) in &seen {
+        let found = parent.subfield(&id.to_string());
+        let found = found
+            .ok()
+            .flatten()
+            .map(|f| (f.as_bytes().as_ptr() as usize, f.as_bytes().len()));
+        assert_eq!(
+            found,
+            Some((*addr, *len)),
+            "subfield {id} not found by its id"
+        );
+    }
+    seen
+}
+
+/// Target `subfields`: the first byte chooses a structured field of [`subfields_spec`] (and
+/// how the content is shaped, see [`shape_content`]; for BCD parents, whether the digit count
+/// is odd); the rest is that field's content in a message. When the message decodes, the
+/// field's subfields (and those of constructed BER-TLV objects, 4 levels deep) never panic,
+/// lie within the field, are found again by id and by path, and errors point inside the field
+/// (absolute offsets within the field's bytes through [`MessageView::get`]).
+pub fn subfields(data: &[u8]) {
+    let Some(spec) = subfields_spec() else {
+        assert!(build_subfields_spec().is_ok());
+        return;
+    };
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let count = SUBFIELD_CHOICES.len();
+    let Some(&n) = SUBFIELD_CHOICES.get(usize::from(selector) % count) else {
+        return;
+    };
+    let Some(fs) = spec.field(n) else {
+        return;
+    };
+    let mode = (usize::from(selector) / count % 3) as u8;
+    let odd = usize::from(selector) / count / 3 % 2 == 1;
+    let max_bytes = fs.wire_len(fs.length as usize);
+    let content = shape_content(
+        fs.encoding,
+        mode,
+        rest.get(..rest.len().min(max_bytes)).unwrap_or(rest),
+    );
+    let units = match fs.encoding {
+        E::Bcd => (content.len() * 2).saturating_sub(usize::from(odd && !content.is_empty())),
+        E::AsciiHex | E::EbcdicHex => content.len() / 2,
+        _ => content.len(),
+    };
+    let wire = single_field_message(n, units, &content);
+    let Ok(view) = MessageView::decode(spec, &wire) else {
+        return;
+    };
+    let Some(field) = view.field(n) else {
+        return;
+    };
+    exercise_field(&field);
+    let seen = walk_subfields(&field, 4);
+    // Paths: every id read, and a few that name nothing or go deeper.
+    let field_bytes = field.as_bytes();
+    let base = field_bytes.as_ptr() as usize - wire.as_ptr() as usize;
+    let mut paths: Vec<String> = seen.iter().map(|(id, _, _)| format!("{n}.{id}")).collect();
+    for extra in [
+        "", ".1", ".0", ".84", ".9F02", ".70.9F02", ".pan", ".expiry", ".1.1", ".x", ".",
+    ] {
+        paths.push(format!("{n}{extra}"));
+    }
+    for path in &paths {
+        match view.get(path) {
+            Ok(Some(found)) => {
+                assert!(
+                    within(field_bytes, found.as_bytes()),
+                    "{path} outside the field"
+                );
+                exercise_field(&found);
+            }
+            Ok(None) => {}
+            Err(e) => {
+                let _ = e.to_string();
+                if e.kind() != iso8583_wire::DecodeErrorKind::InvalidPath {
+                    assert!(
+                        e.offset() >= base && e.offset() <= base + field_bytes.len(),
+                        "{path}: error offset outside the field"
+                    );
+                }
+            }
+        }
+    }
+    for (id, addr, len) in &seen {
+        let found = view.get(&format!("{n}.{id}"));
+        let found = found
+            .ok()
+            .flatten()
+            .map(|f| (f.as_bytes().as_ptr() as usize, f.as_bytes().len()));
+        assert_eq!(found, Some((*addr, *len)));
+    }
+    let _ = view.to_string();
+    let _ = format!("{view:?}");
+    let message = Message::from_view(&view);
+    let _ = format!("{message:?}");
+}
+
+/// Response codes [`response_table`] classifies with every table it loads.
+const RESPONSE_CODES: &[&[u8]] = &[
+    b"00",
+    b"05",
+    b"51",
+    b"91",
+    b"Z3",
+    b"A1",
+    b"000",
+    b"9",
+    b"",
+    b"0000",
+    b"\xFF\xFE",
+    b"N7",
+    b"400",
+];
+
+/// Target `response_table`: any text given to `ResponseTable::from_toml_str` loads or fails
+/// without panicking; a table that loads classifies [`RESPONSE_CODES`] (for a request, a
+/// reversal and without MTI) and layers over a built-in table without panicking.
+pub fn response_table(data: &[u8]) {
+    let Ok(text) = core::str::from_utf8(data) else {
+        return;
+    };
+    let table = match ResponseTable::from_toml_str(text) {
+        Ok(table) => table,
+        Err(e) => {
+            let _ = e.to_string();
+            let _ = (e.section(), e.entry(), format!("{:?}", e.kind()));
+            return;
+        }
+    };
+    let _ = (
+        table.dialect(),
+        table.title(),
+        table.sources().count(),
+        table.classes().len(),
+    );
+    for entry in table.entries() {
+        assert!(table.get(entry.code()).is_some());
+    }
+    for mti in [
+        None,
+        Some(&b"0200"[..]),
+        Some(&b"0400"[..]),
+        Some(&b"\xF0"[..]),
+    ] {
+        for code in RESPONSE_CODES {
+            let d = table.classify(mti, code);
+            let _ = (
+                d.code(),
+                d.outcome(),
+                d.dialect(),
+                d.is_known(),
+                d.reversal(),
+            );
+            let _ = (
+                d.meaning(),
+                d.meaning_zh(),
+                d.meaning_in(Lang::En),
+                d.meaning_in(Lang::Zh),
+            );
+            let _ = (
+                d.category(),
+                d.responsible(),
+                d.retry(),
+                d.class(),
+                d.flags(),
+            );
+            let _ = (
+                d.class_meaning(Lang::En),
+                d.class_meaning(Lang::Zh),
+                d.is_reversal_reason(),
+            );
+            let _ = format!("{d:?}");
+        }
+    }
+    let layered = table.layered_over(ResponseTable::builtin(Dialect::Iso8583_1987));
+    let _ = layered.classify(None, b"05").meaning();
 }
