@@ -26,7 +26,7 @@ const RESP_0210: &[u8] = b"0210723804802EC08000164242424242424242000000000000010
 /// read can be optimised away.
 #[inline]
 fn read_all(view: &MessageView<'_>) -> usize {
-    let mut buf = [0u8; 64];
+    let mut buf = [0u8; 256];
     let mut total = 0;
     for fv in view.fields() {
         let text = fv.text_into(&mut buf).unwrap();
