@@ -217,12 +217,12 @@ fn hex_of(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02X}")).collect()
 }
 
+/// Subfields by id, with their texts.
+type Items = Vec<(FieldId, String)>;
+
 /// Positional values: `count` subfields of `list`, each 1..=its length; the expected text is
 /// the value filled to its length by its padding, except the last one.
-fn positional(
-    list: Vec<(u16, FieldSpec)>,
-    numeric: bool,
-) -> impl Strategy<Value = (Vec<(FieldId, String)>, Vec<(FieldId, String)>)> {
+fn positional(list: Vec<(u16, FieldSpec)>, numeric: bool) -> impl Strategy<Value = (Items, Items)> {
     let lens: Vec<usize> = list.iter().map(|(_, fs)| fs.length as usize).collect();
     let values: Vec<BoxedStrategy<String>> = list
         .iter()
