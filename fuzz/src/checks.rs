@@ -578,28 +578,15 @@ fn walk_subfields(parent: &FieldView<'_>, depth: u8) -> Vec<(FieldId, usize, usi
     seen
 }
 
-/// Target `subfields`: the first byte chooses a structured field of [`subfields_spec`] (and
-/// how the content is shaped, see [`shape_content`]; for BCD parents, whether the digit count
-/// is odd); the rest is that field's content in a message. When the message decodes, the
-/// field's subfields (and those of constructed BER-TLV objects, 4 levels deep) never panic,
-/// lie within the field, are found again by id and by path, and errors point inside the field
-/// (absolute offsets within the field's bytes through [`MessageView::get`]).
-pub fn subfields(data: &[u8]) {
-    let Some(spec) = subfields_spec() else {
-        assert!(build_subfields_spec().is_ok());
-        return;
-    };
-    let Some((&selector, rest)) = data.split_first() else {
-        return;
-    };
+/// The message a `subfields` input stands for: the structured field chosen by its first byte
+/// and the wire bytes of MTI 0100 carrying the rest, shaped, as that field's content.
+pub fn subfields_message(data: &[u8]) -> Option<(u16, Vec<u8>)> {
+    let spec = subfields_spec()?;
+    let (&selector, rest) = data.split_first()?;
     let count = SUBFIELD_CHOICES.len();
-    let Some(&n) = SUBFIELD_CHOICES.get(usize::from(selector) % count) else {
-        return;
-    };
-    let Some(fs) = spec.field(n) else {
-        return;
-    };
-    let mode = (usize::from(selector) / count % 3) as u8;
+    let n = *SUBFIELD_CHOICES.get(usize::from(selector) % count)?;
+    let fs = spec.field(n)?;
+    let mode = u8::try_from(usize::from(selector) / count % 3).unwrap_or(0);
     let odd = usize::from(selector) / count / 3 % 2 == 1;
     let max_bytes = fs.wire_len(fs.length as usize);
     let content = shape_content(
@@ -612,7 +599,23 @@ pub fn subfields(data: &[u8]) {
         E::AsciiHex | E::EbcdicHex => content.len() / 2,
         _ => content.len(),
     };
-    let wire = single_field_message(n, units, &content);
+    Some((n, single_field_message(n, units, &content)))
+}
+
+/// Target `subfields`: the first byte chooses a structured field of [`subfields_spec`] (and
+/// how the content is shaped, see [`shape_content`]; for BCD parents, whether the digit count
+/// is odd); the rest is that field's content in a message. When the message decodes, the
+/// field's subfields (and those of constructed BER-TLV objects, 4 levels deep) never panic,
+/// lie within the field, are found again by id and by path, and errors point inside the field
+/// (absolute offsets within the field's bytes through [`MessageView::get`]).
+pub fn subfields(data: &[u8]) {
+    let Some(spec) = subfields_spec() else {
+        assert!(build_subfields_spec().is_ok());
+        return;
+    };
+    let Some((n, wire)) = subfields_message(data) else {
+        return;
+    };
     let Ok(view) = MessageView::decode(spec, &wire) else {
         return;
     };
