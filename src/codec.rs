@@ -62,8 +62,6 @@ pub(crate) fn lut<T: Copy>(table: &[T; 256], b: u8) -> T {
     table[usize::from(b)]
 }
 
-
-
 /// Each ASCII byte's classes, one bit a class (see [`class_bit`]).
 // The loops stay below each array's length.
 #[allow(clippy::indexing_slicing)]
@@ -116,7 +114,13 @@ pub(crate) fn ascii_check(bytes: &[u8], class: ContentClass) -> Result<(), usize
         ContentClass::B => true,
         ContentClass::N | ContentClass::Xn => in_range(digits, b'0', 10),
         ContentClass::Ans => in_range(digits, 0x20, 0x5F),
-        _ => digits.iter().fold(0xFF, |acc, &b| acc & lut(&CLASS_BITS, b)) & bit == bit,
+        _ => {
+            digits
+                .iter()
+                .fold(0xFF, |acc, &b| acc & lut(&CLASS_BITS, b))
+                & bit
+                == bit
+        }
     };
     if valid {
         return Ok(());
@@ -275,7 +279,11 @@ mod tests {
                         let mut bytes = vec![low; len];
                         bytes[bad_at] = value;
                         let plain = bytes.iter().all(|b| b.wrapping_sub(low) < count);
-                        assert_eq!(in_range(&bytes, low, count), plain, "{len} {bad_at} {value}");
+                        assert_eq!(
+                            in_range(&bytes, low, count),
+                            plain,
+                            "{len} {bad_at} {value}"
+                        );
                     }
                 }
             }

@@ -7,17 +7,17 @@
 mod builtin;
 mod composite;
 mod field;
-mod plan;
 #[cfg(feature = "jpos")]
 mod jpos;
+mod plan;
 mod toml_file;
 
 pub use composite::{BitmappedLayout, Composite, TaggedLayout};
-pub(crate) use plan::{Check, Plan};
 pub use field::{
     BcdPad, ContentClass, Encoding, FieldSpec, LengthPrefix, Mask, Padding, PrefixCounts,
     PrefixEncoding,
 };
+pub(crate) use plan::{Check, Plan};
 
 use crate::error::SpecError;
 use serde::{Deserialize, Serialize};
@@ -406,6 +406,20 @@ fn validate_composite(n: u16, fs: &FieldSpec, composite: &Composite) -> Result<(
             return err(format!(
                 "subfield {sub}: the encoding must be the field's ({})",
                 fs.encoding.name()
+            ));
+        }
+        let bytewise = matches!(
+            sfs.encoding,
+            Encoding::Binary | Encoding::Ascii | Encoding::Ebcdic
+        );
+        if !text_level
+            && matches!(composite, Composite::Positional(_) | Composite::Tagged(_))
+            && !bytewise
+        {
+            return err(format!(
+                "subfield {sub}: the positions of a binary field are bytes, so its positional and \
+                 tagged subfields take one byte a unit (binary, ascii or ebcdic), not {}",
+                sfs.encoding.name()
             ));
         }
         if matches!(composite, Composite::Positional(_)) && sfs.prefix.is_some() {

@@ -7,7 +7,8 @@ use crate::error::{DecodeError, DecodeErrorKind, Element};
 use crate::mask;
 use crate::mti::Mti;
 use crate::spec::{
-    BitmapEncoding, Check, ContentClass, Encoding, Plan, FieldSpec, MtiEncoding, PrefixCounts, Spec, MAX_FIELD,
+    BitmapEncoding, Check, ContentClass, Encoding, FieldSpec, MtiEncoding, Plan, PrefixCounts,
+    Spec, MAX_FIELD,
 };
 use core::fmt;
 
@@ -386,7 +387,13 @@ fn slow_error(r: &Reader<'_>, spec: &Spec, n: u16) -> DecodeError {
     match spec.field(n) {
         Some(fs) => match read_field(&mut again, fs, n) {
             Err(e) => e,
-            Ok(_) => DecodeError::new(DecodeErrorKind::InvalidContent { class: fs.class.name() }, Element::Field(n), r.pos),
+            Ok(_) => DecodeError::new(
+                DecodeErrorKind::InvalidContent {
+                    class: fs.class.name(),
+                },
+                Element::Field(n),
+                r.pos,
+            ),
         },
         None => DecodeError::new(DecodeErrorKind::FieldNotInSpec, Element::Field(n), r.pos),
     }
@@ -419,7 +426,8 @@ pub(crate) fn read_field(r: &mut Reader<'_>, fs: &FieldSpec, n: u16) -> Result<S
             // An F filler may yet take one digit off (see `refine_bcd_len`); the exact
             // range is checked again below.
             let slack = usize::from(may_shrink(fs));
-            check_range(fs, len, slack).map_err(|kind| DecodeError::new(kind, element, prefix_at))?;
+            check_range(fs, len, slack)
+                .map_err(|kind| DecodeError::new(kind, element, prefix_at))?;
             (len, wire)
         }
     };

@@ -120,7 +120,7 @@ fn translate(e: &Value) -> Result<Built, String> {
     if formats.contains_key("defaults") {
         Ok(codec_rs(formats))
     } else if any.get("data_enc").is_some() {
-        pyiso(e, formats)
+        pyiso(formats)
     } else if any.get("ContentType").is_some() {
         Ok(iso_8583_rs(formats))
     } else if any.get("kind").is_some() {
@@ -142,7 +142,7 @@ fn numbered(formats: &Map<String, Value>) -> impl Iterator<Item = (u16, &Value)>
 /// content class, so text fields become `ans`. `len_count: nibbles` over `b` data is BCD-packed
 /// hex nibbles (class `b`, encoding `bcd`) whose odd filler is `left_pad`/`right_pad`. Bit 65
 /// announces a tertiary bitmap (pyiso8583 4.x). Field 1 gives the secondary bitmap's encoding.
-fn pyiso(e: &Value, formats: &Map<String, Value>) -> Result<Built, String> {
+fn pyiso(formats: &Map<String, Value>) -> Result<Built, String> {
     let enc = |k: &str, default: &str| -> String {
         formats
             .get(k)

@@ -315,9 +315,9 @@ fn build_subfields_spec() -> Result<Spec, iso8583_wire::SpecError> {
     ]);
     let positional_binary = Composite::Positional(vec![
         (1, fixed("", C::B, E::Binary, 2)),
-        (2, fixed("", C::N, E::Bcd, 3)),
+        (2, fixed("", C::N, E::Ascii, 3)),
         (3, fixed("", C::Ans, E::Ebcdic, 3)),
-        (4, fixed("", C::B, E::AsciiHex, 4)),
+        (4, fixed("", C::B, E::Binary, 4)),
         (5, fixed("", C::N, E::Ascii, 3)),
         (6, fixed("", C::B, E::Binary, 50)),
     ]);
@@ -333,8 +333,8 @@ fn build_subfields_spec() -> Result<Spec, iso8583_wire::SpecError> {
         .with_subfield(7, fixed("", C::N, E::Ebcdic, 4));
     let tagged_ebcdic_first = TaggedLayout::new(4, 2).length_first();
     let tagged_binary = TaggedLayout::new(2, 2)
-        .with_subfield(1, var(C::N, E::Bcd, 20, ll))
-        .with_subfield(2, var(C::B, E::AsciiHex, 20, ll))
+        .with_subfield(1, var(C::N, E::Ascii, 20, ll))
+        .with_subfield(2, var(C::B, E::Binary, 20, ll))
         .with_subfield(3, var(C::Ans, E::Ebcdic, 20, ll))
         .with_subfield(4, var(C::B, E::Binary, 20, ll));
     let bitmapped8 = BitmappedLayout::new(

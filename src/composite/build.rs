@@ -45,7 +45,62 @@ pub fn build_subfields(
         ));
     };
     let mut out = String::new();
+    // A binary field's subfields are bytes: their wire forms are joined and given as hex.
+    let binary_parent = spec.encoding == crate::spec::Encoding::Binary;
+    let wire_of = |sfs: &FieldSpec, id: FieldId, value: &str| {
+        make_value(sfs, n, value.as_bytes())
+            .map(|v| v.wire)
+            .map_err(|e| EncodeError::new(e.kind(), Element::Subfield { field: n, sub: id }))
+    };
     match composite {
+        Composite::Positional(list) if binary_parent => {
+            let mut bytes = Vec::new();
+            for (i, (id, value)) in items.iter().enumerate() {
+                let (k, sfs) = list.get(i).ok_or(mismatch(*id))?;
+                if *id != FieldId::Number(*k) {
+                    return Err(mismatch(*id));
+                }
+                bytes.extend_from_slice(&wire_of(sfs, *id, value)?);
+            }
+            out = hex_upper(&bytes);
+        }
+        Composite::Tagged(layout) if binary_parent => {
+            let mut bytes = Vec::new();
+            for (id, value) in items {
+                let FieldId::Number(tag) = *id else {
+                    return Err(mismatch(*id));
+                };
+                let known = layout.subfields.iter().find(|(k, _)| *k == tag);
+                let wire = match known {
+                    Some((_, sfs)) => wire_of(sfs, *id, value)?.to_vec(),
+                    None => value.as_bytes().to_vec(),
+                };
+                if tag == 0 && layout.lead > 0 {
+                    bytes.extend_from_slice(&wire);
+                    continue;
+                }
+                let tag_text = format!("{tag:0width$}", width = usize::from(layout.tag_digits));
+                let len_text = format!(
+                    "{:0width$}",
+                    wire.len(),
+                    width = usize::from(layout.len_digits)
+                );
+                if tag_text.len() != usize::from(layout.tag_digits)
+                    || len_text.len() != usize::from(layout.len_digits)
+                {
+                    return Err(bad(*id, 0));
+                }
+                let (first, second) = if layout.length_first {
+                    (len_text, tag_text)
+                } else {
+                    (tag_text, len_text)
+                };
+                bytes.extend_from_slice(first.as_bytes());
+                bytes.extend_from_slice(second.as_bytes());
+                bytes.extend_from_slice(&wire);
+            }
+            out = hex_upper(&bytes);
+        }
         Composite::Positional(list) => {
             for (i, (id, value)) in items.iter().enumerate() {
                 let (k, sfs) = list.get(i).ok_or(mismatch(*id))?;
