@@ -48,6 +48,16 @@ fn bench_classify(c: &mut Criterion) {
             });
         });
     }
+    // The look-up alone, the diagnosis kept whole.
+    group.bench_function("classify only, iso8583-1987 0210 96", |b| {
+        b.iter(|| {
+            black_box(classify(
+                black_box(Dialect::Iso8583_1987),
+                Some(black_box(b"0210")),
+                black_box(b"96"),
+            ))
+        });
+    });
     group.bench_function("outcome no-response", |b| {
         b.iter(|| {
             let d = Diagnosis::for_outcome(black_box(Outcome::NoResponse));
