@@ -90,10 +90,13 @@ impl<'a> MessageView<'a> {
         let primary = read_bitmap(&mut r, layout.bitmap_encoding_of(1), 1)?;
         let mut secondary = 0;
         let mut tertiary = 0;
+        let mut bitmaps = 1;
         if primary >> 63 == 1 {
             secondary = read_bitmap(&mut r, layout.bitmap_encoding_of(2), 2)?;
+            bitmaps = 2;
             if layout.tertiary_bitmap && secondary >> 63 == 1 {
                 tertiary = read_bitmap(&mut r, layout.bitmap_encoding_of(3), 3)?;
+                bitmaps = 3;
             }
         }
         let bitmap = Bitmap::from_words([primary, secondary, tertiary]);
@@ -128,11 +131,16 @@ impl<'a> MessageView<'a> {
             }
         }
         if r.pos != input.len() {
+            // Blame the last data element, or the last bitmap when there is none.
+            let element = match last {
+                0 => Element::Bitmap(bitmaps),
+                n => Element::Field(n),
+            };
             return Err(DecodeError::new(
                 DecodeErrorKind::TrailingBytes {
                     count: input.len() - r.pos,
                 },
-                Element::Field(last),
+                element,
                 r.pos,
             ));
         }

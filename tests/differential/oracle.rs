@@ -144,10 +144,13 @@ pub fn decode(spec: &Spec, input: &[u8]) -> Result<Decoded, Failure> {
 
     // bits[n] says whether bit n (1..=192) is set.
     let mut bits = vec![false; 193];
+    let mut bitmaps = 1;
     read_bitmap(&mut inp, layout, 1, &mut bits, &mut places)?;
     if bits[1] {
+        bitmaps = 2;
         read_bitmap(&mut inp, layout, 2, &mut bits, &mut places)?;
         if layout.tertiary_bitmap && bits[65] {
+            bitmaps = 3;
             read_bitmap(&mut inp, layout, 3, &mut bits, &mut places)?;
         }
     }
@@ -171,9 +174,12 @@ pub fn decode(spec: &Spec, input: &[u8]) -> Result<Decoded, Failure> {
 
     if inp.pos < input.len() {
         // Trailing bytes are reported against the last data element read (bitmap flags are
-        // not data elements), and against 0 when the message has none.
-        let last = fields.last().map_or(0, |f: &Field| f.0);
-        return Err(fail("trailing_bytes", &format!("field {last}"), inp.pos));
+        // not data elements), and against the last bitmap when the message has none.
+        let element = match fields.last() {
+            Some(f) => format!("field {}", f.0),
+            None => format!("bitmap {bitmaps}"),
+        };
+        return Err(fail("trailing_bytes", &element, inp.pos));
     }
     Ok(Decoded {
         mti,
