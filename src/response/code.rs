@@ -151,14 +151,30 @@ impl ResponseCode {
 /// Marks a byte that is not `0-9`/`A-Z` in [`ALNUM`].
 const INVALID: u8 = 0x80;
 
-/// The value of a byte as a base-36 digit (`0-9` then `A-Z`), or [`INVALID`].
-#[inline]
-const fn alnum(b: u8) -> u8 {
-    match b {
-        b'0'..=b'9' => b - b'0',
-        b'A'..=b'Z' => b - b'A' + 10,
-        _ => INVALID,
+/// Each byte's value as a base-36 digit (`0-9` then `A-Z`), or [`INVALID`].
+// The loop stays below the table's length.
+#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
+const ALNUM: [u8; 256] = {
+    let mut t = [INVALID; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = match c {
+            b'0'..=b'9' => c - b'0',
+            b'A'..=b'Z' => c - b'A' + 10,
+            _ => INVALID,
+        };
+        b += 1;
     }
+    t
+};
+
+/// The value of a byte as a base-36 digit (`0-9` then `A-Z`), or [`INVALID`].
+#[inline(always)]
+fn alnum(b: u8) -> u8 {
+    // A `u8` index is always below 256, the table's length.
+    #[allow(clippy::indexing_slicing)]
+    ALNUM[usize::from(b)]
 }
 
 impl fmt::Display for ResponseCode {
