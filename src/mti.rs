@@ -92,7 +92,7 @@ impl Mti {
     /// Whether this is a request or an advice (third digit even: 0, 2, 4, …).
     #[must_use]
     pub const fn is_request(&self) -> bool {
-        self.digit(2) % 2 == 0
+        self.digit(2).is_multiple_of(2)
     }
 
     /// Whether this is a response (third digit odd).

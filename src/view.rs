@@ -537,7 +537,7 @@ fn refine_bcd_len(fs: &FieldSpec, raw: &[u8], len: usize, wire: usize) -> (usize
 
 /// Hex content takes two characters a byte: an odd count leaves its last character alone.
 fn whole_bytes(hex: &[u8]) -> Result<(), usize> {
-    if hex.len() % 2 == 0 {
+    if hex.len().is_multiple_of(2) {
         Ok(())
     } else {
         Err(hex.len() - 1)

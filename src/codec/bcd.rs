@@ -7,7 +7,7 @@ use bytes::BufMut;
 #[inline]
 fn nibble(bytes: &[u8], i: usize) -> u8 {
     let b = bytes.get(i / 2).copied().unwrap_or(0);
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         b >> 4
     } else {
         b & 0x0F
@@ -38,7 +38,7 @@ pub(crate) fn bcd_check(
     }
     let first = first_digit(len, pad);
     let filler_ok =
-        len % 2 == 0 || matches!(nibble(bytes, if pad.is_left() { 0 } else { len }), 0 | 0xF);
+        len.is_multiple_of(2) || matches!(nibble(bytes, if pad.is_left() { 0 } else { len }), 0 | 0xF);
     // The error is the first bad nibble on the wire: a filler on the left comes before the
     // digits, one on the right after them.
     if !filler_ok && pad.is_left() {
@@ -87,7 +87,7 @@ fn quick_ok(bytes: &[u8], len: usize, class: ContentClass, pad: BcdPad) -> bool 
     }
     let digit = |d: u8| d <= 9 || (class == ContentClass::Z && d == 0xD);
     let filler = |d: u8| d == 0 || d == 0xF;
-    let body = if len % 2 == 0 {
+    let body = if len.is_multiple_of(2) {
         bytes
     } else if pad.is_left() {
         match bytes.split_first() {

@@ -111,7 +111,7 @@ impl std::fmt::Display for HexError {
 pub fn hex_to_bytes(text: &[u8], out: &mut Vec<u8>) -> Result<(), HexError> {
     out.clear();
     // The usual case, hex digits only: two table look-ups a byte, one check at the end.
-    if text.len() % 2 == 0 {
+    if text.len().is_multiple_of(2) {
         let mut bad = 0u8;
         out.extend(text.chunks_exact(2).map(|pair| {
             let (h, l) = match *pair {
