@@ -37,8 +37,8 @@ pub(crate) fn bcd_check(
         return Ok(());
     }
     let first = first_digit(len, pad);
-    let filler_ok =
-        len.is_multiple_of(2) || matches!(nibble(bytes, if pad.is_left() { 0 } else { len }), 0 | 0xF);
+    let filler_ok = len.is_multiple_of(2)
+        || matches!(nibble(bytes, if pad.is_left() { 0 } else { len }), 0 | 0xF);
     // The error is the first bad nibble on the wire: a filler on the left comes before the
     // digits, one on the right after them.
     if !filler_ok && pad.is_left() {
