@@ -31,7 +31,9 @@ const MAX_PRESENT: usize = MAX_FIELD as usize;
 /// Decoding validates everything (lengths, content classes, the bitmap against the spec, no
 /// trailing bytes) and allocates nothing. The view keeps where each field ends, by its rank
 /// among the fields present, so [`MessageView::field`] is a population count and an array
-/// look-up.
+/// look-up. A message longer than 65,535 bytes (only possible with LLLLL/LLLLLL fields) keeps
+/// no such table: its fields are found by walking their length prefixes, in time linear in
+/// the number of fields.
 #[derive(Clone)]
 pub struct MessageView<'a> {
     spec: &'a Spec,
@@ -42,8 +44,12 @@ pub struct MessageView<'a> {
     data: [u64; 3],
     /// Where the first data element starts.
     first: u32,
-    /// Where each data element present ends, in ascending field order.
-    ends: [u32; MAX_PRESENT],
+    /// Where each data element present ends, in ascending field order (messages of up to
+    /// 65,535 bytes; see `wide`).
+    ends: [u16; MAX_PRESENT],
+    /// The input is longer than 65,535 bytes, so `ends` is not kept: fields are found by
+    /// walking their (already checked) length prefixes from the first.
+    wide: bool,
 }
 
 /// A cursor over the input that never reads past its end.
@@ -111,6 +117,7 @@ impl<'a> MessageView<'a> {
             data,
             first: u32::try_from(r.pos).unwrap_or(u32::MAX),
             ends: [0; MAX_PRESENT],
+            wide: u16::try_from(input.len()).is_err(),
         };
         let mut rank = 0;
         let mut last = 0;
@@ -124,7 +131,8 @@ impl<'a> MessageView<'a> {
                 let n = base + lz as u16 + 1;
                 read_planned(&mut r, spec, n)?;
                 if let Some(end) = view.ends.get_mut(rank) {
-                    *end = u32::try_from(r.pos).unwrap_or(u32::MAX);
+                    // Exact unless the view is wide, and then not used.
+                    *end = u16::try_from(r.pos).unwrap_or(u16::MAX);
                 }
                 rank += 1;
                 last = n;
@@ -205,11 +213,31 @@ impl<'a> MessageView<'a> {
     #[must_use]
     pub fn field(&self, n: u16) -> Option<FieldView<'a>> {
         let rank = self.rank(n)?;
+        if self.wide {
+            return self.fields().find(|f| f.number() == n);
+        }
         let start = match rank.checked_sub(1) {
-            None => self.first,
-            Some(prev) => *self.ends.get(prev)?,
+            None => self.first as usize,
+            Some(prev) => usize::from(*self.ends.get(prev)?),
         };
-        self.locate(n, start as usize, *self.ends.get(rank)? as usize)
+        self.locate(n, start, usize::from(*self.ends.get(rank)?))
+    }
+
+    /// Where field `n`, starting at `start` with its prefix, ends: read from the table, or
+    /// from the prefix when the view is wide.
+    #[inline]
+    fn end_of(&self, n: u16, rank: usize, start: usize) -> Option<usize> {
+        if !self.wide {
+            return self.ends.get(rank).map(|e| usize::from(*e));
+        }
+        let fs = self.spec.field(n)?;
+        let Some(prefix) = &fs.prefix else {
+            return Some(start + fs.wire_len(fs.length as usize));
+        };
+        let content = start + prefix.wire_len();
+        let value = codec::prefix_read(prefix, self.input.get(start..content)?)?;
+        let (_, wire) = units_from_prefix(fs, prefix.counts, usize::try_from(value).ok()?);
+        Some(content + wire)
     }
 
     /// The field `n` that lies between `start` and `end`, its length prefix included: the
@@ -269,7 +297,7 @@ impl<'a> Iterator for Fields<'_, 'a> {
         let lz = self.bits.leading_zeros();
         self.bits &= !(1u64 << 63 >> lz);
         let n = u16::try_from(self.word * 64).ok()? + u16::try_from(lz).ok()? + 1;
-        let end = *self.view.ends.get(self.rank)? as usize;
+        let end = self.view.end_of(n, self.rank, self.start)?;
         self.rank += 1;
         let field = self.view.locate(n, self.start, end);
         self.start = end;

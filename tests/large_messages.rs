@@ -1,0 +1,82 @@
+//! Messages longer than 65,535 bytes (possible with LLLLL and LLLLLL fields) decode and their
+//! fields are found, like those of small messages.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use iso8583_wire::spec::{
+    BitmapEncoding, ContentClass as C, Encoding as E, LengthPrefix, MessageLayout, MtiEncoding,
+    PrefixEncoding as P,
+};
+use iso8583_wire::{FieldSpec, Message, MessageView, Mti, Spec};
+
+fn spec() -> Spec {
+    let l6 = LengthPrefix::new(6, P::Ascii);
+    Spec::new(
+        "large",
+        MessageLayout::new(MtiEncoding::Ascii, BitmapEncoding::AsciiHex),
+        [
+            (
+                2,
+                FieldSpec::variable("PAN", C::N, E::Ascii, 19, LengthPrefix::new(2, P::Ascii)),
+            ),
+            (3, FieldSpec::fixed("Processing code", C::N, E::Ascii, 6)),
+            (
+                60,
+                FieldSpec::variable("Bulk data", C::B, E::Binary, 999_999, l6),
+            ),
+            (
+                61,
+                FieldSpec::variable("More text", C::Ans, E::Ascii, 999_999, l6),
+            ),
+            (70, FieldSpec::fixed("Network code", C::N, E::Ascii, 3)),
+        ],
+    )
+    .unwrap()
+}
+
+#[test]
+fn decodes_fields_of_a_message_over_64_kib() {
+    let spec = spec();
+    let bulk: Vec<u8> = (0..70_000u32).map(|i| (i % 251) as u8).collect();
+    let text = "x".repeat(5_000);
+    let mut m = Message::new(Mti::NETWORK_REQUEST);
+    m.set(&spec, 2, "4242424242424242").unwrap();
+    m.set(&spec, 3, "990000").unwrap();
+    m.set_binary(&spec, 60, &bulk).unwrap();
+    m.set(&spec, 61, &text).unwrap();
+    m.set(&spec, 70, "301").unwrap();
+    let wire = m.to_vec(&spec).unwrap();
+    assert!(wire.len() > 75_000);
+
+    let v = MessageView::decode(&spec, &wire).unwrap();
+    assert_eq!(v.field(2).unwrap().as_str().unwrap(), "4242424242424242");
+    assert_eq!(v.field(3).unwrap().as_str().unwrap(), "990000");
+    assert_eq!(v.field(60).unwrap().as_bytes(), bulk.as_slice());
+    assert_eq!(v.field(61).unwrap().as_str().unwrap(), text);
+    assert_eq!(v.field(70).unwrap().as_str().unwrap(), "301");
+    assert!(v.field(4).is_none());
+    let numbers: Vec<u16> = v.fields().map(|f| f.number()).collect();
+    assert_eq!(numbers, [2, 3, 60, 61, 70]);
+    // The owned copy shares the buffer and encodes back to the same bytes.
+    assert_eq!(Message::from_view(&v).to_vec(&spec).unwrap(), wire);
+}
+
+#[test]
+fn decodes_a_message_of_exactly_65535_and_65536_bytes() {
+    let spec = spec();
+    for total in [65_535usize, 65_536] {
+        // MTI 4 + primary bitmap 16 + DE61's prefix 6: the rest is its text.
+        let text = "y".repeat(total - 4 - 16 - 6);
+        let mut m = Message::new(Mti::NETWORK_REQUEST);
+        m.set(&spec, 61, &text).unwrap();
+        let wire = m.to_vec(&spec).unwrap();
+        assert_eq!(wire.len(), total);
+        let v = MessageView::decode(&spec, &wire).unwrap();
+        assert_eq!(v.field(61).unwrap().len(), text.len());
+        assert_eq!(v.fields().count(), 1);
+    }
+}
