@@ -268,12 +268,6 @@ impl<'a> MessageView<'a> {
             start: self.first as usize,
         }
     }
-
-    /// Whether the MTI is a response and field 39 is present.
-    #[must_use]
-    pub fn response_code(&self) -> Option<FieldView<'a>> {
-        self.field(39)
-    }
 }
 
 /// The data elements of a [`MessageView`], in ascending order.

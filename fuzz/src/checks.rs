@@ -47,7 +47,7 @@ fn exercise_view(view: &MessageView<'_>) {
     let _ = view.mti().as_str();
     let _ = view.header();
     let _ = view.bitmap();
-    let _ = view.response_code();
+    let _ = view.field(39);
     let mut buf = [0u8; 64];
     for field in view.fields() {
         assert!(view.has(field.number()));
