@@ -6,11 +6,15 @@ mod bcd;
 mod ebcdic_table;
 mod hex;
 mod prefix;
+mod swar;
 
 pub(crate) use bcd::{bcd_check, bcd_check_digits, bcd_text_into, bcd_write, first_digit};
 pub(crate) use ebcdic_table::{ASCII_TO_EBCDIC, EBCDIC_TO_ASCII};
 pub(crate) use hex::{hex_check, hex_decode_into, hex_upper_into, hex_value, HEX_UPPER};
 pub(crate) use prefix::{prefix_read, prefix_write};
+pub(crate) use swar::{
+    bcd_outside_digits, bcd_outside_track, hex8, span_bits, span_outside, WordClass,
+};
 
 use crate::spec::ContentClass;
 
@@ -171,25 +175,6 @@ fn short_word(bytes: &[u8]) -> u64 {
         1 => splat(bytes.first().copied().unwrap_or(0)),
         _ => 0,
     }
-}
-
-/// Whether `bytes` are all ASCII digits.
-#[inline(always)]
-pub(crate) fn all_digits(bytes: &[u8]) -> bool {
-    in_range(bytes, b'0', 10)
-}
-
-/// Whether `bytes` are all printable ASCII (`ans`).
-#[inline(always)]
-pub(crate) fn all_printable(bytes: &[u8]) -> bool {
-    in_range(bytes, 0x20, 0x5F)
-}
-
-/// Whether `bytes` all belong to `class` (not `xn`), by table.
-#[inline(always)]
-pub(crate) fn all_in_class(bytes: &[u8], class: ContentClass) -> bool {
-    let bit = class_bit(class);
-    bytes.iter().fold(0xFF, |acc, &b| acc & lut(&CLASS_BITS, b)) & bit == bit
 }
 
 /// Whether every byte lies in `low..low + count` (`count` below 0x80), eight at a time: a

@@ -17,7 +17,7 @@ pub use field::{
     BcdPad, ContentClass, Encoding, FieldSpec, LengthPrefix, Mask, Padding, PrefixCounts,
     PrefixEncoding,
 };
-pub(crate) use plan::{Check, Plan};
+pub(crate) use plan::{BcdCheck, Check, Plan, PrefixDigits};
 
 use crate::error::SpecError;
 use serde::{Deserialize, Serialize};

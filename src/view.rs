@@ -7,8 +7,8 @@ use crate::error::{DecodeError, DecodeErrorKind, Element};
 use crate::mask;
 use crate::mti::Mti;
 use crate::spec::{
-    BitmapEncoding, Check, ContentClass, Encoding, FieldSpec, MtiEncoding, Plan, PrefixCounts,
-    Spec, MAX_FIELD,
+    BcdCheck, BitmapEncoding, Check, ContentClass, Encoding, FieldSpec, MtiEncoding, Plan,
+    PrefixCounts, PrefixDigits, Spec, MAX_FIELD,
 };
 use core::fmt;
 
@@ -109,36 +109,120 @@ impl<'a> MessageView<'a> {
         let flag = 1u64 << 63;
         let tertiary_flag = if layout.tertiary_bitmap { flag } else { 0 };
         let data = [primary & !flag, secondary & !tertiary_flag, tertiary];
-        let mut view = Self {
+        let start = r.pos;
+        // Built in place as the result, so that the view is not copied on the way out.
+        let mut out = Ok(Self {
             spec,
             input,
             mti,
             bitmap,
             data,
-            first: u32::try_from(r.pos).unwrap_or(u32::MAX),
+            first: u32::try_from(start).unwrap_or(u32::MAX),
             ends: [0; MAX_PRESENT],
             wide: u16::try_from(input.len()).is_err(),
+        });
+        if let Ok(view) = &mut out {
+            if !view.fill_fast(start) {
+                if let Err(e) = view.fill_exact(start, bitmaps) {
+                    out = Err(e);
+                }
+            }
+        }
+        out
+    }
+
+    /// Finds and checks every data element by its plan, recording where each ends. `false`
+    /// means something was wrong or outside the plans' reach; the exact reader then starts
+    /// over and finds the first error, so this pass needs no error reporting of its own.
+    ///
+    /// Neighbouring fields of one ASCII class are checked together, as one run of bytes,
+    /// when the field closing the run ends or a field of another class starts.
+    #[inline]
+    fn fill_fast(&mut self, start: usize) -> bool {
+        let input = self.input;
+        let spec = self.spec;
+        let mut rank = 0;
+        let mut at = Cursor {
+            pos: start,
+            run: Run {
+                check: Check::Any,
+                start,
+            },
+            bad: 0,
+        };
+        for (base, word) in [0u16, 64, 128].into_iter().zip(self.data) {
+            let mut bits = word;
+            let mut n = base;
+            while bits != 0 {
+                let lz = bits.leading_zeros();
+                // lz < 64 as bits is not 0: the shifts stay in range, the number fits.
+                bits = bits << lz << 1;
+                #[allow(clippy::cast_possible_truncation)]
+                {
+                    n += lz as u16 + 1;
+                }
+                match spec.plan(n) {
+                    // The common case: a fixed field that continues the run. Its bytes are
+                    // checked with the run, which also finds a field running past the input.
+                    Plan::Fixed { wire, check } if check == at.run.check => {
+                        at.pos += wire as usize;
+                    }
+                    plan => {
+                        if !at.field(plan, spec, input, n) {
+                            return false;
+                        }
+                    }
+                }
+                if let Some(slot) = self.ends.get_mut(rank) {
+                    // Exact unless the view is wide (or the input too short, which fails
+                    // below), and then not used.
+                    #[allow(clippy::cast_possible_truncation)]
+                    let end = at.pos as u16;
+                    *slot = end;
+                }
+                rank += 1;
+            }
+        }
+        let Cursor { pos, run, mut bad } = at;
+        bad |= span_bad(input, run.start, pos, run.check);
+        bad == 0 && pos == input.len()
+    }
+
+    /// Reads every data element with the general reader, recording where each ends, and
+    /// returns the first error.
+    #[cold]
+    #[inline(never)]
+    fn fill_exact(&mut self, start: usize, bitmaps: u8) -> Result<(), DecodeError> {
+        let mut r = Reader {
+            input: self.input,
+            pos: start,
         };
         let mut rank = 0;
         let mut last = 0;
-        for (base, word) in [0u16, 64, 128].into_iter().zip(data) {
+        for (base, word) in [0u16, 64, 128].into_iter().zip(self.data) {
             let mut bits = word;
             while bits != 0 {
                 let lz = bits.leading_zeros();
-                bits &= !(flag >> lz);
+                bits &= !(1u64 << 63 >> lz);
                 // lz < 64, so the field number fits.
                 #[allow(clippy::cast_possible_truncation)]
                 let n = base + lz as u16 + 1;
-                read_planned(&mut r, spec, n)?;
-                if let Some(end) = view.ends.get_mut(rank) {
-                    // Exact unless the view is wide, and then not used.
-                    *end = u16::try_from(r.pos).unwrap_or(u16::MAX);
+                let Some(fs) = self.spec.field(n) else {
+                    return Err(DecodeError::new(
+                        DecodeErrorKind::FieldNotInSpec,
+                        Element::Field(n),
+                        r.pos,
+                    ));
+                };
+                read_field(&mut r, fs, n)?;
+                if let Some(slot) = self.ends.get_mut(rank) {
+                    *slot = u16::try_from(r.pos).unwrap_or(u16::MAX);
                 }
                 rank += 1;
                 last = n;
             }
         }
-        if r.pos != input.len() {
+        if r.pos != self.input.len() {
             // Blame the last data element, or the last bitmap when there is none.
             let element = match last {
                 0 => Element::Bitmap(bitmaps),
@@ -146,13 +230,13 @@ impl<'a> MessageView<'a> {
             };
             return Err(DecodeError::new(
                 DecodeErrorKind::TrailingBytes {
-                    count: input.len() - r.pos,
+                    count: self.input.len() - r.pos,
                 },
                 element,
                 r.pos,
             ));
         }
-        Ok(view)
+        Ok(())
     }
 
     /// The spec the message was decoded with.
@@ -315,7 +399,7 @@ fn read_mti(r: &mut Reader<'_>, encoding: MtiEncoding) -> Result<Mti, DecodeErro
     Mti::new(digits).ok_or(bad)
 }
 
-#[inline]
+#[inline(always)]
 fn read_bitmap(
     r: &mut Reader<'_>,
     encoding: BitmapEncoding,
@@ -329,14 +413,20 @@ fn read_bitmap(
             let bytes: [u8; 8] = raw.try_into().map_err(|_| bad)?;
             Ok(u64::from_be_bytes(bytes))
         }
-        BitmapEncoding::AsciiHex | BitmapEncoding::EbcdicHex => {
+        BitmapEncoding::AsciiHex => {
+            let (hi, lo) = raw
+                .split_first_chunk::<8>()
+                .and_then(|(hi, rest)| Some((*hi, *rest.first_chunk::<8>()?)))
+                .ok_or(bad)?;
+            match (codec::hex8(hi), codec::hex8(lo)) {
+                (Some(hi), Some(lo)) => Ok(u64::from(hi) << 32 | u64::from(lo)),
+                _ => Err(bad),
+            }
+        }
+        BitmapEncoding::EbcdicHex => {
             let mut v = 0u64;
             for &c in raw {
-                let c = if encoding == BitmapEncoding::EbcdicHex {
-                    lut(&EBCDIC_TO_ASCII, c)
-                } else {
-                    c
-                };
+                let c = lut(&EBCDIC_TO_ASCII, c);
                 v = v << 4 | u64::from(codec::hex_value(c).ok_or(bad)?);
             }
             Ok(v)
@@ -344,88 +434,218 @@ fn read_bitmap(
     }
 }
 
-/// Reads field `n` at the cursor by its plan: the common ASCII and binary forms inline, the
-/// others through [`read_field`].
-#[inline(always)]
-fn read_planned(r: &mut Reader<'_>, spec: &Spec, n: u16) -> Result<(), DecodeError> {
-    let at = r.pos;
-    let (wire, check) = match spec.plan(n) {
-        Plan::Fixed { wire, check } => (wire as usize, check),
-        Plan::AsciiPrefixed {
-            width,
-            min,
-            max,
-            check,
-        } => {
-            let digits = r
-                .input
-                .get(at..at + usize::from(width))
-                .ok_or_else(|| slow_error(r, spec, n))?;
-            let mut len = 0usize;
-            let mut ok = true;
-            for &d in digits {
-                let v = d.wrapping_sub(b'0');
-                ok &= v < 10;
-                len = len * 10 + usize::from(v);
-            }
-            if !ok || len > max as usize || len < min as usize {
-                return Err(slow_error(r, spec, n));
-            }
-            r.pos = at + usize::from(width);
-            (len, check)
-        }
-        Plan::Undefined => {
-            return Err(DecodeError::new(
-                DecodeErrorKind::FieldNotInSpec,
-                Element::Field(n),
-                at,
-            ))
-        }
-        Plan::General => {
-            let fs = spec.field(n).ok_or_else(|| slow_error(r, spec, n))?;
-            return read_field(r, fs, n).map(|_| ());
-        }
-    };
-    let start = r.pos;
-    let Some(raw) = r.input.get(start..start + wire) else {
-        r.pos = at;
-        return Err(slow_error(r, spec, n));
-    };
-    let valid = match check {
-        Check::Any => true,
-        Check::Digits => codec::all_digits(raw),
-        Check::Printable => codec::all_printable(raw),
-        Check::Table(class) => codec::all_in_class(raw, class),
-    };
-    if !valid {
-        r.pos = at;
-        return Err(slow_error(r, spec, n));
-    }
-    r.pos = start + wire;
-    Ok(())
+/// The bytes of neighbouring fields of one ASCII class, not yet checked: from `start` to the
+/// end of the last field read.
+#[derive(Clone, Copy)]
+struct Run {
+    check: Check,
+    start: usize,
 }
 
-/// The error of field `n` at the cursor, found by the general reader (the fast path knows
-/// only that something is wrong).
-#[cold]
-#[inline(never)]
-fn slow_error(r: &Reader<'_>, spec: &Spec, n: u16) -> DecodeError {
-    let mut again = Reader {
-        input: r.input,
-        pos: r.pos,
+impl Run {
+    /// Makes the content at `content` (after a prefix at `pos`, if `content > pos`) part of
+    /// a run of `check`: the current run goes on when it is of the same class and any prefix
+    /// between is ASCII digits that the class allows; otherwise it is checked into `bad`
+    /// and a new one starts.
+    #[inline(always)]
+    fn extend(
+        &mut self,
+        input: &[u8],
+        pos: usize,
+        content: usize,
+        check: Check,
+        ascii_prefix: bool,
+        bad: &mut u64,
+    ) {
+        let digits_allowed = check != Check::Alpha;
+        if check == self.check && (content == pos || (ascii_prefix && digits_allowed)) {
+            return;
+        }
+        *bad |= span_bad(input, self.start, pos, self.check);
+        self.check = check;
+        self.start = content;
+    }
+}
+
+/// Where the fast pass is: the end of the last field read, the run not yet checked, and the
+/// faults found so far.
+#[derive(Clone, Copy)]
+struct Cursor {
+    pos: usize,
+    run: Run,
+    bad: u64,
+}
+
+impl Cursor {
+    /// Reads field `n` at the cursor by its plan. ASCII content joins the run; other faults
+    /// are ORed into `bad`. `false` when the field cannot be read here (truncated, a bad
+    /// prefix, a length out of range, a field the spec lacks, or one the general reader
+    /// refuses).
+    #[inline(never)]
+    fn field(&mut self, plan: Plan, spec: &Spec, input: &[u8], n: u16) -> bool {
+        let pos = self.pos;
+        match self.end_of(plan, spec, input, n, pos) {
+            Some(end) => {
+                self.pos = end;
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[inline(always)]
+    fn end_of(
+        &mut self,
+        plan: Plan,
+        spec: &Spec,
+        input: &[u8],
+        n: u16,
+        pos: usize,
+    ) -> Option<usize> {
+        let (run, bad) = (&mut self.run, &mut self.bad);
+        match plan {
+            Plan::Fixed { wire, check } => {
+                // Checked with its run, which also finds it running past the input.
+                run.extend(input, pos, pos, check, false, bad);
+                Some(pos + wire as usize)
+            }
+            Plan::Prefixed {
+                digits,
+                bytes,
+                min,
+                max,
+                check,
+            } => {
+                let content = pos + usize::from(bytes);
+                let prefix = input.get(pos..content)?;
+                let len = match digits {
+                    PrefixDigits::Ascii => ascii_prefix(prefix)?,
+                    PrefixDigits::Bcd => bcd_prefix(prefix)?,
+                };
+                if len > max as usize || len < min as usize {
+                    return None;
+                }
+                let ascii = digits == PrefixDigits::Ascii;
+                // Checked with its run, which also finds it running past the input.
+                run.extend(input, pos, content, check, ascii, bad);
+                Some(content + len)
+            }
+            Plan::BcdFixed { digits, bcd } => {
+                let end = bcd_digits(input, pos, digits as usize, bcd, bad)?;
+                run.extend(input, pos, end, Check::Any, false, bad);
+                Some(end)
+            }
+            Plan::BcdPrefixed {
+                bytes,
+                min,
+                max,
+                bcd,
+            } => {
+                let content = pos + usize::from(bytes);
+                let len = bcd_prefix(input.get(pos..content)?)?;
+                if len > max as usize || len < min as usize {
+                    return None;
+                }
+                let end = bcd_digits(input, content, len, bcd, bad)?;
+                run.extend(input, pos, end, Check::Any, false, bad);
+                Some(end)
+            }
+            Plan::General => {
+                let end = general_field(spec, input, n, pos)?;
+                run.extend(input, pos, end, Check::Any, false, bad);
+                Some(end)
+            }
+            Plan::Undefined => None,
+        }
+    }
+}
+
+/// An ASCII decimal length prefix.
+#[inline(always)]
+fn ascii_prefix(digits: &[u8]) -> Option<usize> {
+    let mut len = 0usize;
+    let mut ok = true;
+    for &d in digits {
+        let v = d.wrapping_sub(b'0');
+        ok &= v < 10;
+        len = len * 10 + usize::from(v);
+    }
+    ok.then_some(len)
+}
+
+/// A packed BCD length prefix (an odd digit count's leading filler nibble is read as a digit:
+/// if it is not 0 the value exceeds any maximum the prefix allows, and the caller's range
+/// check fails).
+#[inline(always)]
+fn bcd_prefix(bytes: &[u8]) -> Option<usize> {
+    let mut len = 0usize;
+    let mut ok = true;
+    for &b in bytes {
+        let (h, l) = (b >> 4, b & 0xF);
+        ok &= h < 10 && l < 10;
+        len = len * 100 + usize::from(h) * 10 + usize::from(l);
+    }
+    ok.then_some(len)
+}
+
+/// `len` packed BCD digits at `start`: where they end, with any fault ORed into `bad`. The
+/// filler nibble of an odd count (0 or F) is checked on its own.
+#[inline(always)]
+fn bcd_digits(
+    input: &[u8],
+    start: usize,
+    len: usize,
+    bcd: BcdCheck,
+    bad: &mut u64,
+) -> Option<usize> {
+    let end = start + len.div_ceil(2);
+    if end > input.len() {
+        return None;
+    }
+    let (from, to) = if len.is_multiple_of(2) {
+        (start, end)
+    } else {
+        let digit_ok = |d: u8| d <= 9 || (bcd.track && d == 0xD);
+        let filler_ok = |d: u8| d == 0 || d == 0xF;
+        if bcd.pad_left {
+            let b = *input.get(start)?;
+            *bad |= u64::from(!(filler_ok(b >> 4) && digit_ok(b & 0xF)));
+            (start + 1, end)
+        } else {
+            let b = *input.get(end - 1)?;
+            *bad |= u64::from(!(digit_ok(b >> 4) && filler_ok(b & 0xF)));
+            (start, end - 1)
+        }
     };
-    match spec.field(n) {
-        Some(fs) => match read_field(&mut again, fs, n) {
-            Err(e) => e,
-            Ok(_) => DecodeError::new(
-                DecodeErrorKind::InvalidContent {
-                    class: fs.class.name(),
-                },
-                Element::Field(n),
-                r.pos,
-            ),
-        },
-        None => DecodeError::new(DecodeErrorKind::FieldNotInSpec, Element::Field(n), r.pos),
+    *bad |= if bcd.track {
+        codec::span_bits(input, from, to, codec::bcd_outside_track)
+    } else {
+        codec::span_bits(input, from, to, codec::bcd_outside_digits)
+    };
+    Some(end)
+}
+
+/// A field outside the plans: the general reader, out of line.
+#[inline(never)]
+fn general_field(spec: &Spec, input: &[u8], n: u16, pos: usize) -> Option<usize> {
+    let fs = spec.field(n)?;
+    let mut r = Reader { input, pos };
+    read_field(&mut r, fs, n).ok()?;
+    Some(r.pos)
+}
+
+/// Nonzero when a byte of `input[start..end]` breaks `check`; one monomorphic word loop per
+/// class.
+#[inline(always)]
+fn span_bad(input: &[u8], start: usize, end: usize, check: Check) -> u64 {
+    use codec::WordClass as W;
+    match check {
+        Check::Any => 0,
+        Check::Digits => codec::span_outside(input, start, end, W::Digits),
+        Check::Printable => codec::span_outside(input, start, end, W::Printable),
+        Check::Alpha => codec::span_outside(input, start, end, W::Alpha),
+        Check::AlphaNum => codec::span_outside(input, start, end, W::AlphaNum),
+        Check::Track => codec::span_outside(input, start, end, W::Track),
     }
 }
 

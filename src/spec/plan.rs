@@ -2,8 +2,8 @@
 
 use super::{ContentClass, Encoding, FieldSpec, PrefixCounts, PrefixEncoding};
 
-/// How the decoder reads a field: a fast path for the common ASCII and binary forms, or the
-/// general reader.
+/// How the decoder reads a field: a fast path for the common ASCII, binary and packed BCD
+/// forms, or the general reader.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) enum Plan {
     /// The spec does not define the field.
@@ -11,60 +11,139 @@ pub(crate) enum Plan {
     Undefined,
     /// Fixed length, one wire byte a unit, checked as `check` says.
     Fixed { wire: u32, check: Check },
-    /// ASCII decimal length prefix of `width` digits counting wire bytes (one a unit), then
-    /// content checked as `check` says.
-    AsciiPrefixed {
-        width: u8,
+    /// A decimal length prefix of `bytes` wire bytes (ASCII digits, or packed BCD) counting
+    /// units of one wire byte each, then content checked as `check` says.
+    Prefixed {
+        digits: PrefixDigits,
+        bytes: u8,
         min: u32,
         max: u32,
         check: Check,
+    },
+    /// Fixed-length packed BCD digits.
+    BcdFixed { digits: u32, bcd: BcdCheck },
+    /// A packed BCD length prefix of `bytes` wire bytes counting digits, then packed BCD
+    /// digits.
+    BcdPrefixed {
+        bytes: u8,
+        min: u32,
+        max: u32,
+        bcd: BcdCheck,
     },
     /// Anything else: the general reader.
     General,
 }
 
-/// The content check of a fast-path field.
+/// How the digits of a fast-path length prefix are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PrefixDigits {
+    /// One ASCII digit a byte.
+    Ascii,
+    /// Two packed BCD digits a byte.
+    Bcd,
+}
+
+/// The content check of a fast-path field of one wire byte a unit: any byte, or ASCII text
+/// of a class tested a word at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 pub(crate) enum Check {
-    /// Any byte (binary).
+    /// Any byte (binary, or ASCII of class `b`).
     Any,
     /// ASCII digits.
     Digits,
     /// Printable ASCII (`ans`).
     Printable,
-    /// ASCII text of another class (not `xn`), by table.
-    Table(ContentClass),
+    /// Letters and space (`a`).
+    Alpha,
+    /// Letters, digits and space (`an`).
+    AlphaNum,
+    /// Digits, `=` and `D` (`z`).
+    Track,
+}
+
+/// The content check of packed BCD digits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct BcdCheck {
+    /// Class `z`: the `D` separator nibble is allowed too.
+    pub(crate) track: bool,
+    /// An odd digit count has its filler nibble first.
+    pub(crate) pad_left: bool,
 }
 
 impl Plan {
     /// The plan of a field.
     pub(crate) fn of(fs: &FieldSpec) -> Self {
+        if fs.encoding == Encoding::Bcd {
+            return Self::of_bcd(fs);
+        }
         let check = match (fs.encoding, fs.class) {
-            (Encoding::Binary, _) => Check::Any,
-            (Encoding::Ascii, ContentClass::Xn) => return Self::General,
+            (Encoding::Binary, _) | (Encoding::Ascii, ContentClass::B) => Check::Any,
             (Encoding::Ascii, ContentClass::N) => Check::Digits,
             (Encoding::Ascii, ContentClass::Ans) => Check::Printable,
-            (Encoding::Ascii, class) => Check::Table(class),
+            (Encoding::Ascii, ContentClass::A) => Check::Alpha,
+            (Encoding::Ascii, ContentClass::An) => Check::AlphaNum,
+            (Encoding::Ascii, ContentClass::Z) => Check::Track,
             _ => return Self::General,
         };
-        match fs.prefix {
-            None => Self::Fixed {
+        let Some(p) = fs.prefix else {
+            return Self::Fixed {
                 wire: fs.length,
                 check,
+            };
+        };
+        let digits = match p.encoding {
+            PrefixEncoding::Ascii if (1..=6).contains(&p.width) => PrefixDigits::Ascii,
+            PrefixEncoding::Bcd if (1..=6).contains(&p.width) => PrefixDigits::Bcd,
+            _ => return Self::General,
+        };
+        if !matches!(p.counts, PrefixCounts::Units | PrefixCounts::Bytes) {
+            return Self::General;
+        }
+        Self::Prefixed {
+            digits,
+            bytes: narrow(p.wire_len()),
+            min: fs.min_length,
+            max: fs.length,
+            check,
+        }
+    }
+
+    /// The plan of a packed BCD field: digits of class `n` or `z` only.
+    fn of_bcd(fs: &FieldSpec) -> Self {
+        let track = match fs.class {
+            ContentClass::N => false,
+            ContentClass::Z => true,
+            _ => return Self::General,
+        };
+        let bcd = BcdCheck {
+            track,
+            pad_left: fs.bcd_pad.is_left(),
+        };
+        match fs.prefix {
+            None => Self::BcdFixed {
+                digits: fs.length,
+                bcd,
             },
+            // A prefix counting digits (for BCD content, nibbles are digits too).
             Some(p)
-                if p.encoding == PrefixEncoding::Ascii
-                    && matches!(p.counts, PrefixCounts::Units | PrefixCounts::Bytes)
-                    && (1..=6).contains(&p.width) =>
+                if p.encoding == PrefixEncoding::Bcd
+                    && (1..=6).contains(&p.width)
+                    && matches!(p.counts, PrefixCounts::Units | PrefixCounts::Nibbles) =>
             {
-                Self::AsciiPrefixed {
-                    width: p.width,
+                Self::BcdPrefixed {
+                    bytes: narrow(p.wire_len()),
                     min: fs.min_length,
                     max: fs.length,
-                    check,
+                    bcd,
                 }
             }
             Some(_) => Self::General,
         }
     }
+}
+
+/// A prefix's wire length (at most 6) as a byte.
+fn narrow(bytes: usize) -> u8 {
+    u8::try_from(bytes).unwrap_or(u8::MAX)
 }

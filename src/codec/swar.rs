@@ -1,0 +1,314 @@
+//! Exact per-byte tests of ASCII character classes, eight bytes at a time in a `u64`.
+//!
+//! Each test works on the low seven bits of every byte, where adding at most `0x80` never
+//! carries into the next byte, so a byte's result depends on that byte alone. That lets a
+//! field be read as whole words that overlap its neighbours, with the neighbours' bytes
+//! masked off afterwards.
+
+/// Eight copies of a byte.
+const fn splat(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+/// The top bit of every byte.
+const HIGH: u64 = splat(0x80);
+
+/// The top bit of each byte of `x7` (bytes below `0x80`) is set where the byte is at least
+/// `k` (`k` at most `0x80`).
+#[inline(always)]
+const fn at_least(x7: u64, k: u8) -> u64 {
+    x7.wrapping_add(splat(0x80 - k))
+}
+
+/// The top bit of each byte of `x7` is set where the byte lies in `lo..hi`.
+#[inline(always)]
+const fn within(x7: u64, lo: u8, hi: u8) -> u64 {
+    at_least(x7, lo) & !at_least(x7, hi)
+}
+
+/// The ASCII classes a word can be tested against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum WordClass {
+    /// `0`–`9`.
+    Digits,
+    /// `0x20`–`0x7E`.
+    Printable,
+    /// Letters and space.
+    Alpha,
+    /// Letters, digits and space.
+    AlphaNum,
+    /// Digits, `=` and `D` (track data).
+    Track,
+}
+
+/// The top bit of each byte of `word` is set where the byte is *not* in `class`.
+#[inline(always)]
+pub(crate) const fn outside(word: u64, class: WordClass) -> u64 {
+    let x7 = word & !HIGH;
+    let digits = within(x7, b'0', b'9' + 1);
+    let letters = within(x7 | splat(0x20), b'a', b'z' + 1);
+    let space = within(x7, b' ', b' ' + 1);
+    let inside = match class {
+        WordClass::Digits => digits,
+        WordClass::Printable => within(x7, 0x20, 0x7F),
+        WordClass::Alpha => letters | space,
+        WordClass::AlphaNum => letters | digits | space,
+        WordClass::Track => digits | within(x7, b'=', b'=' + 1) | within(x7, b'D', b'D' + 1),
+    };
+    (!inside | word) & HIGH
+}
+
+/// `test` of every word of `input[start..end]`, ORed together, with the bits of bytes outside
+/// the span cleared: zero when `test` finds nothing in the span (`test` must judge each byte
+/// by that byte alone). A span of up to eight bytes is read as the one word that ends where
+/// it ends, its bytes before `start` masked off. The caller gives
+/// `start <= end <= input.len()`; anything else reads as a failure.
+#[inline(always)]
+pub(crate) fn span_bits(input: &[u8], start: usize, end: usize, test: impl Fn(u64) -> u64) -> u64 {
+    let len = end.wrapping_sub(start);
+    if len <= 8 {
+        let word = match end.checked_sub(8).and_then(|s| input.get(s..end)) {
+            Some(&[a, b, c, d, e, f, g, h]) => u64::from_le_bytes([a, b, c, d, e, f, g, h]),
+            Some(_) => 0,
+            None => short_word(input, start, end),
+        };
+        // The span's bytes are the top `len` bytes of the word.
+        let keep = u32::try_from(8 * (8 - len))
+            .ok()
+            .and_then(|s| u64::MAX.checked_shl(s))
+            .unwrap_or(0);
+        return test(word) & keep;
+    }
+    let Some(raw) = input.get(start..end) else {
+        return u64::MAX;
+    };
+    let (words, _) = raw.as_chunks::<8>();
+    for w in words {
+        // Stopping at the first fault keeps the loop scalar: spans are short, and a vector
+        // loop's set-up costs more than it saves.
+        let bits = test(u64::from_le_bytes(*w));
+        if bits != 0 {
+            return bits;
+        }
+    }
+    // The last eight bytes, overlapping the last whole word when the length is not a
+    // multiple of eight (checking some bytes twice costs less than a branch).
+    match raw.last_chunk::<8>() {
+        Some(w) => test(u64::from_le_bytes(*w)),
+        None => 0,
+    }
+}
+
+/// The top bit of each byte of `input[start..end]` that is not in `class`, ORed together.
+#[inline(always)]
+pub(crate) fn span_outside(input: &[u8], start: usize, end: usize, class: WordClass) -> u64 {
+    match class {
+        WordClass::Digits => span_bits(input, start, end, outside_digits),
+        WordClass::Printable => span_bits(input, start, end, outside_printable),
+        WordClass::Alpha => span_bits(input, start, end, outside_alpha),
+        WordClass::AlphaNum => span_bits(input, start, end, outside_alphanum),
+        WordClass::Track => span_bits(input, start, end, outside_track),
+    }
+}
+
+/// [`outside`] of one class, as a function to hand to [`span_bits`].
+#[inline(always)]
+const fn outside_digits(word: u64) -> u64 {
+    outside(word, WordClass::Digits)
+}
+
+/// [`outside`] of one class, as a function to hand to [`span_bits`].
+#[inline(always)]
+const fn outside_printable(word: u64) -> u64 {
+    outside(word, WordClass::Printable)
+}
+
+/// [`outside`] of one class, as a function to hand to [`span_bits`].
+#[inline(always)]
+const fn outside_alpha(word: u64) -> u64 {
+    outside(word, WordClass::Alpha)
+}
+
+/// [`outside`] of one class, as a function to hand to [`span_bits`].
+#[inline(always)]
+const fn outside_alphanum(word: u64) -> u64 {
+    outside(word, WordClass::AlphaNum)
+}
+
+/// [`outside`] of one class, as a function to hand to [`span_bits`].
+#[inline(always)]
+const fn outside_track(word: u64) -> u64 {
+    outside(word, WordClass::Track)
+}
+
+/// [`bcd_outside`] of digits, as a function to hand to [`span_bits`].
+#[inline(always)]
+pub(crate) const fn bcd_outside_digits(word: u64) -> u64 {
+    bcd_outside(word, false)
+}
+
+/// [`bcd_outside`] of track data, as a function to hand to [`span_bits`].
+#[inline(always)]
+pub(crate) const fn bcd_outside_track(word: u64) -> u64 {
+    bcd_outside(word, true)
+}
+
+/// Nonzero where a nibble of `x` (one in the low half of each byte) is not a decimal digit,
+/// or, for track data, neither a digit nor the `D` separator: bit 4 of that byte.
+#[inline(always)]
+const fn nibble_outside(x: u64, track: bool) -> u64 {
+    let ten_or_more = x.wrapping_add(splat(6)) & splat(0x10);
+    if track {
+        let not_d = (x ^ splat(0x0D)).wrapping_add(splat(0x0F)) & splat(0x10);
+        ten_or_more & not_d
+    } else {
+        ten_or_more
+    }
+}
+
+/// Nonzero where a packed BCD byte of `word` holds a nibble that is not a digit (or, for
+/// track data, the `D` separator).
+#[inline(always)]
+pub(crate) const fn bcd_outside(word: u64, track: bool) -> u64 {
+    let low = word & splat(0x0F);
+    let high = (word >> 4) & splat(0x0F);
+    nibble_outside(low, track) | nibble_outside(high, track) << 1
+}
+
+/// The bytes `input[start..end]` (at most eight) in the top bytes of a word, for a field
+/// that ends within the first eight bytes of the input.
+#[cold]
+fn short_word(input: &[u8], start: usize, end: usize) -> u64 {
+    let mut b = [0u8; 8];
+    let raw = input.get(start..end).unwrap_or_default();
+    for (d, s) in b.iter_mut().rev().zip(raw.iter().rev()) {
+        *d = *s;
+    }
+    u64::from_le_bytes(b)
+}
+
+/// Eight ASCII hex characters (the first the most significant) as a number, or `None` when
+/// one of them is not a hex digit.
+#[inline(always)]
+pub(crate) fn hex8(chars: [u8; 8]) -> Option<u32> {
+    let word = u64::from_le_bytes(chars);
+    let x7 = word & !HIGH;
+    let digits = within(x7, b'0', b'9' + 1);
+    let letters = within(x7 | splat(0x20), b'a', b'f' + 1);
+    if (!(digits | letters) | word) & HIGH != 0 {
+        return None;
+    }
+    // '0'..'9' keep their low nibble; 'A'..'F' and 'a'..'f' have bit 6 set and a low
+    // nibble of 1..6, to which 9 is added.
+    let letter = (word >> 6) & splat(1);
+    let nibbles = (word & splat(0x0F)) + (letter << 3) + letter;
+    // The first character is now the most significant byte; pack pairs, then quads.
+    let v = nibbles.swap_bytes();
+    let v = (v | v >> 4) & 0x00FF_00FF_00FF_00FF;
+    let v = (v | v >> 8) & 0x0000_FFFF_0000_FFFF;
+    let v = (v | v >> 16) & 0x0000_0000_FFFF_FFFF;
+    u32::try_from(v).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{bcd_outside, hex8, outside, span_outside, WordClass};
+    use crate::codec::class_table;
+    use crate::spec::ContentClass;
+
+    const CLASSES: [(WordClass, ContentClass); 5] = [
+        (WordClass::Digits, ContentClass::N),
+        (WordClass::Printable, ContentClass::Ans),
+        (WordClass::Alpha, ContentClass::A),
+        (WordClass::AlphaNum, ContentClass::An),
+        (WordClass::Track, ContentClass::Z),
+    ];
+
+    /// Every byte value in every position, next to neighbours of every kind, agrees with
+    /// the class tables.
+    #[test]
+    fn every_byte_agrees_with_the_class_tables() {
+        for (wc, class) in CLASSES {
+            let table = class_table(class);
+            for value in 0..=255u8 {
+                for neighbour in [0u8, b'0', b'A', 0x7F, 0x80, 0xFF, b' '] {
+                    for at in 0..8 {
+                        let mut bytes = [neighbour; 8];
+                        bytes[at] = value;
+                        let bits = outside(u64::from_le_bytes(bytes), wc);
+                        let flagged = bits >> (8 * at + 7) & 1 == 1;
+                        assert_eq!(
+                            flagged,
+                            !table[usize::from(value)],
+                            "{wc:?} {value:#x} at {at}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Spans of every length and position, with one bad byte anywhere or none, agree with a
+    /// plain loop; bytes outside the span never count.
+    #[test]
+    fn spans_agree_with_a_byte_loop() {
+        for (wc, class) in CLASSES {
+            let table = class_table(class);
+            for len in 0..30usize {
+                for start in 0..12usize {
+                    for bad_at in 0..=len {
+                        // Neighbours are all outside the class.
+                        let mut input = vec![0xFFu8; start + len + 10];
+                        let good = if wc == WordClass::Alpha { b'Q' } else { b'7' };
+                        input[start..start + len].fill(good);
+                        if bad_at < len {
+                            input[start + bad_at] = 0x01;
+                        }
+                        let plain = input[start..start + len]
+                            .iter()
+                            .all(|&b| table[usize::from(b)]);
+                        for end_pad in [0, 3, 10] {
+                            let cut = &input[..start + len + end_pad];
+                            let got = span_outside(cut, start, start + len, wc) == 0;
+                            assert_eq!(got, plain, "{wc:?} len {len} start {start} bad {bad_at}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every byte value, in every position of a word, agrees with a nibble-by-nibble test.
+    #[test]
+    fn bcd_bytes_agree_with_a_nibble_test() {
+        for track in [false, true] {
+            let ok = |d: u8| d <= 9 || (track && d == 0xD);
+            for value in 0..=255u8 {
+                for at in 0..8 {
+                    let mut bytes = [0x99u8; 8];
+                    bytes[at] = value;
+                    let bits = bcd_outside(u64::from_le_bytes(bytes), track);
+                    let flagged = bits >> (8 * at) & 0xFF != 0;
+                    assert_eq!(flagged, !(ok(value >> 4) && ok(value & 0xF)), "{value:#x}");
+                    assert_eq!(bits & !(0x30 << (8 * at)), 0, "{value:#x} at {at}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn hex8_reads_every_case_and_rejects_the_rest() {
+        assert_eq!(hex8(*b"7238C480"), Some(0x7238_C480));
+        assert_eq!(hex8(*b"00000000"), Some(0));
+        assert_eq!(hex8(*b"ffffFFFF"), Some(u32::MAX));
+        assert_eq!(hex8(*b"0123abcd"), Some(0x0123_ABCD));
+        for value in 0..=255u8 {
+            for at in 0..8 {
+                let mut chars = *b"00000000";
+                chars[at] = value;
+                let expected = (value as char).to_digit(16).map(|d| d << (4 * (7 - at)));
+                assert_eq!(hex8(chars), expected, "{value:#x} at {at}");
+            }
+        }
+    }
+}
