@@ -8,7 +8,7 @@ use crate::mask;
 use crate::mti::Mti;
 use crate::spec::{
     BcdCheck, BitmapEncoding, Check, ContentClass, Encoding, FieldSpec, MtiEncoding, Plan,
-    PrefixCounts, PrefixDigits, Spec, MAX_FIELD,
+    PrefixCounts, PrefixDigits, Spec,
 };
 use core::fmt;
 
@@ -23,17 +23,20 @@ pub(crate) struct Span {
     pub(crate) len: u32,
 }
 
-/// The most data elements a message can carry (fields 2–192 but for the bitmap flags).
-const MAX_PRESENT: usize = MAX_FIELD as usize;
+/// How many data elements present the view keeps the end of: all of them in any message
+/// seen in practice. Later ones (a message can carry up to 189) are found by walking their
+/// length prefixes from the last one kept. A small view is quick to create and to move.
+const INDEXED: usize = 64;
 
 /// A decoded message that borrows its input: the MTI, the bitmap and the place of every field.
 ///
 /// Decoding validates everything (lengths, content classes, the bitmap against the spec, no
-/// trailing bytes) and allocates nothing. The view keeps where each field ends, by its rank
-/// among the fields present, so [`MessageView::field`] is a population count and an array
-/// look-up. A message longer than 65,535 bytes (only possible with LLLLL/LLLLLL fields) keeps
-/// no such table: its fields are found by walking their length prefixes, in time linear in
-/// the number of fields.
+/// trailing bytes) and allocates nothing. The view keeps where each of the first 64 data
+/// elements present ends, by its rank, so [`MessageView::field`] is a population count and
+/// an array look-up for them. The rare later ones (a message with more than 64 data
+/// elements), and every field of a message longer than 65,535 bytes (only possible with
+/// LLLLL/LLLLLL fields), are found by walking the length prefixes, in time linear in the
+/// number of fields before them.
 #[derive(Clone)]
 pub struct MessageView<'a> {
     spec: &'a Spec,
@@ -44,9 +47,9 @@ pub struct MessageView<'a> {
     data: [u64; 3],
     /// Where the first data element starts.
     first: u32,
-    /// Where each data element present ends, in ascending field order (messages of up to
-    /// 65,535 bytes; see `wide`).
-    ends: [u16; MAX_PRESENT],
+    /// Where each of the first [`INDEXED`] data elements present ends, in ascending field
+    /// order (messages of up to 65,535 bytes; see `wide`).
+    ends: [u16; INDEXED],
     /// The input is longer than 65,535 bytes, so `ends` is not kept: fields are found by
     /// walking their (already checked) length prefixes from the first.
     wide: bool,
@@ -118,7 +121,7 @@ impl<'a> MessageView<'a> {
             bitmap,
             data,
             first: u32::try_from(start).unwrap_or(u32::MAX),
-            ends: [0; MAX_PRESENT],
+            ends: [0; INDEXED],
             wide: u16::try_from(input.len()).is_err(),
         });
         if let Ok(view) = &mut out {
@@ -142,14 +145,14 @@ impl<'a> MessageView<'a> {
         let input = self.input;
         let spec = self.spec;
         let mut rank = 0;
-        let mut at = Cursor {
-            pos: start,
-            run: Run {
-                check: Check::Any,
-                start,
-            },
-            bad: 0,
+        // The cursor as plain locals, which stay in registers; the out-of-line paths get a
+        // copy.
+        let mut pos = start;
+        let mut run = Run {
+            check: Check::Any,
+            start,
         };
+        let mut bad = 0;
         for (base, word) in [0u16, 64, 128].into_iter().zip(self.data) {
             let mut bits = word;
             let mut n = base;
@@ -162,29 +165,59 @@ impl<'a> MessageView<'a> {
                     n += lz as u16 + 1;
                 }
                 match spec.plan(n) {
-                    // The common case: a fixed field that continues the run. Its bytes are
-                    // checked with the run, which also finds a field running past the input.
-                    Plan::Fixed { wire, check } if check == at.run.check => {
-                        at.pos += wire as usize;
+                    // The common cases, inline: fixed fields and ASCII-prefixed ones. Their
+                    // bytes are checked with their run, which also finds a field running
+                    // past the input.
+                    Plan::Fixed { wire, check } => {
+                        if check != run.check {
+                            bad |= flush(input, run, pos);
+                            run = Run { check, start: pos };
+                        }
+                        pos += wire as usize;
+                    }
+                    Plan::Prefixed {
+                        digits: PrefixDigits::Ascii,
+                        bytes,
+                        min,
+                        max,
+                        check,
+                    } => {
+                        let content = pos + usize::from(bytes);
+                        let Some(len) = input.get(pos..content).and_then(ascii_prefix) else {
+                            return false;
+                        };
+                        if len > max as usize || len < min as usize {
+                            return false;
+                        }
+                        // The prefix's digits may join the run unless the class is `a`.
+                        if check != run.check || check == Check::Alpha {
+                            bad |= flush(input, run, pos);
+                            run = Run {
+                                check,
+                                start: content,
+                            };
+                        }
+                        pos = content + len;
                     }
                     plan => {
+                        let mut at = Cursor { pos, run, bad };
                         if !at.field(plan, spec, input, n) {
                             return false;
                         }
+                        Cursor { pos, run, bad } = at;
                     }
                 }
                 if let Some(slot) = self.ends.get_mut(rank) {
                     // Exact unless the view is wide (or the input too short, which fails
                     // below), and then not used.
                     #[allow(clippy::cast_possible_truncation)]
-                    let end = at.pos as u16;
+                    let end = pos as u16;
                     *slot = end;
                 }
                 rank += 1;
             }
         }
-        let Cursor { pos, run, mut bad } = at;
-        bad |= span_bad(input, run.start, pos, run.check);
+        bad |= flush(input, run, pos);
         bad == 0 && pos == input.len()
     }
 
@@ -297,7 +330,7 @@ impl<'a> MessageView<'a> {
     #[must_use]
     pub fn field(&self, n: u16) -> Option<FieldView<'a>> {
         let rank = self.rank(n)?;
-        if self.wide {
+        if self.wide || rank >= INDEXED {
             return self.fields().find(|f| f.number() == n);
         }
         let start = match rank.checked_sub(1) {
@@ -308,11 +341,13 @@ impl<'a> MessageView<'a> {
     }
 
     /// Where field `n`, starting at `start` with its prefix, ends: read from the table, or
-    /// from the prefix when the view is wide.
+    /// from the prefix when the view is wide or the field is past the table.
     #[inline]
     fn end_of(&self, n: u16, rank: usize, start: usize) -> Option<usize> {
         if !self.wide {
-            return self.ends.get(rank).map(|e| usize::from(*e));
+            if let Some(end) = self.ends.get(rank) {
+                return Some(usize::from(*end));
+            }
         }
         let fs = self.spec.field(n)?;
         let Some(prefix) = &fs.prefix else {
@@ -329,6 +364,29 @@ impl<'a> MessageView<'a> {
     #[inline]
     fn locate(&self, n: u16, start: usize, end: usize) -> Option<FieldView<'a>> {
         let fs = self.spec.field(n)?;
+        // The forms the decoder's plans cover need no second look at the spec.
+        let content = match self.spec.plan(n) {
+            Plan::Fixed { wire, .. } => {
+                let raw = self.input.get(start..end)?;
+                return Some(FieldView::new(n, fs, raw, wire as usize));
+            }
+            Plan::Prefixed { bytes, .. } => {
+                let raw = self.input.get(start + usize::from(bytes)..end)?;
+                return Some(FieldView::new(n, fs, raw, raw.len()));
+            }
+            Plan::BcdFixed { digits, .. } => {
+                let raw = self.input.get(start..end)?;
+                return Some(FieldView::new(n, fs, raw, digits as usize));
+            }
+            Plan::BcdPrefixed { bytes, .. } => {
+                let content = start + usize::from(bytes);
+                let len = bcd_prefix(self.input.get(start..content)?)?;
+                let raw = self.input.get(content..end)?;
+                return Some(FieldView::new(n, fs, raw, len));
+            }
+            Plan::General | Plan::Undefined => start,
+        };
+        let start = content;
         let Some(prefix) = &fs.prefix else {
             let raw = self.input.get(start..end)?;
             return Some(FieldView::new(n, fs, raw, fs.length as usize));
@@ -461,10 +519,17 @@ impl Run {
         if check == self.check && (content == pos || (ascii_prefix && digits_allowed)) {
             return;
         }
-        *bad |= span_bad(input, self.start, pos, self.check);
+        *bad |= flush(input, *self, pos);
         self.check = check;
         self.start = content;
     }
+}
+
+/// Checks a run that ends at `end`: nonzero when a byte breaks its class. Out of line, so
+/// that the loop calling it stays small.
+#[inline(never)]
+fn flush(input: &[u8], run: Run, end: usize) -> u64 {
+    span_bad(input, run.start, end, run.check)
 }
 
 /// Where the fast pass is: the end of the last field read, the run not yet checked, and the

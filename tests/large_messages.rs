@@ -1,5 +1,6 @@
-//! Messages longer than 65,535 bytes (possible with LLLLL and LLLLLL fields) decode and their
-//! fields are found, like those of small messages.
+//! Messages longer than 65,535 bytes (possible with LLLLL and LLLLLL fields), and messages
+//! with more data elements than the view keeps the ends of (64), decode and their fields are
+//! found, like those of small messages.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -78,5 +79,74 @@ fn decodes_a_message_of_exactly_65535_and_65536_bytes() {
         let v = MessageView::decode(&spec, &wire).unwrap();
         assert_eq!(v.field(61).unwrap().len(), text.len());
         assert_eq!(v.fields().count(), 1);
+    }
+}
+
+/// A spec defining every field from 2 to 192 (65 announces the tertiary bitmap), in turns
+/// fixed and variable, in ASCII or in BCD with BCD prefixes.
+fn every_field_spec(bcd: bool) -> Spec {
+    let (enc, penc, mti, bitmap) = if bcd {
+        (E::Bcd, P::Bcd, MtiEncoding::Bcd, BitmapEncoding::Binary)
+    } else {
+        (
+            E::Ascii,
+            P::Ascii,
+            MtiEncoding::Ascii,
+            BitmapEncoding::AsciiHex,
+        )
+    };
+    let fields = (2..=192u16).filter(|&n| n != 65).map(|n| {
+        let fs = if n % 2 == 0 {
+            FieldSpec::fixed("fixed", C::N, enc, 3 + u32::from(n % 5))
+        } else {
+            FieldSpec::variable("variable", C::N, enc, 11, LengthPrefix::new(2, penc))
+        };
+        (n, fs)
+    });
+    Spec::new(
+        "every",
+        MessageLayout::new(mti, bitmap).with_tertiary_bitmap(),
+        fields,
+    )
+    .unwrap()
+}
+
+/// The digits a field of `every_field_spec` carries in the test message.
+fn digits_of(n: u16) -> String {
+    let len = if n % 2 == 0 {
+        3 + usize::from(n % 5)
+    } else {
+        usize::from(n % 12)
+    };
+    (0..len)
+        .map(|i| char::from(b'0' + ((usize::from(n) + i) % 10) as u8))
+        .collect()
+}
+
+#[test]
+fn finds_every_field_of_a_message_with_all_189_data_elements() {
+    for bcd in [false, true] {
+        let spec = every_field_spec(bcd);
+        let mut m = Message::new(Mti::NETWORK_REQUEST);
+        for n in (2..=192u16).filter(|&n| n != 65) {
+            m.set(&spec, n, digits_of(n)).unwrap();
+        }
+        let wire = m.to_vec(&spec).unwrap();
+        let v = MessageView::decode(&spec, &wire).unwrap();
+        // Fields past the 64th present are found by walking; each one, in any order.
+        for n in (2..=192u16).filter(|&n| n != 65).rev() {
+            let f = v
+                .field(n)
+                .unwrap_or_else(|| panic!("field {n} (bcd {bcd})"));
+            assert_eq!(f.to_text(), digits_of(n), "field {n} (bcd {bcd})");
+        }
+        assert!(v.field(65).is_none());
+        let all: Vec<(u16, String)> = v.fields().map(|f| (f.number(), f.to_text())).collect();
+        let expected: Vec<(u16, String)> = (2..=192u16)
+            .filter(|&n| n != 65)
+            .map(|n| (n, digits_of(n)))
+            .collect();
+        assert_eq!(all, expected);
+        assert_eq!(Message::from_view(&v).to_vec(&spec).unwrap(), wire);
     }
 }
