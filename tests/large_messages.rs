@@ -96,7 +96,7 @@ fn every_field_spec(bcd: bool) -> Spec {
         )
     };
     let fields = (2..=192u16).filter(|&n| n != 65).map(|n| {
-        let fs = if n % 2 == 0 {
+        let fs = if n.is_multiple_of(2) {
             FieldSpec::fixed("fixed", C::N, enc, 3 + u32::from(n % 5))
         } else {
             FieldSpec::variable("variable", C::N, enc, 11, LengthPrefix::new(2, penc))
@@ -113,13 +113,13 @@ fn every_field_spec(bcd: bool) -> Spec {
 
 /// The digits a field of `every_field_spec` carries in the test message.
 fn digits_of(n: u16) -> String {
-    let len = if n % 2 == 0 {
+    let len = if n.is_multiple_of(2) {
         3 + usize::from(n % 5)
     } else {
         usize::from(n % 12)
     };
-    (0..len)
-        .map(|i| char::from(b'0' + ((usize::from(n) + i) % 10) as u8))
+    (0..u32::try_from(len).unwrap())
+        .map(|i| char::from_digit((u32::from(n) + i) % 10, 10).unwrap())
         .collect()
 }
 
