@@ -148,8 +148,9 @@ pub struct Spec {
     layout: MessageLayout,
     /// Index `n` holds field `n`; indexes 0 and 1 are always empty.
     fields: Box<[Option<FieldSpec>]>,
-    /// The decoder's compact form of each field, by number.
-    plans: Box<[plan::Plan]>,
+    /// The decoder's compact form of each field, by number (256 entries, so that any `u8`
+    /// indexes it).
+    plans: Box<[plan::Plan; 256]>,
 }
 
 impl Spec {
@@ -185,10 +186,13 @@ impl Spec {
             name: name.to_owned(),
             description: String::new(),
             layout,
-            plans: table
-                .iter()
-                .map(|f| f.as_ref().map_or(plan::Plan::Undefined, plan::Plan::of))
-                .collect(),
+            plans: {
+                let mut plans = Box::new([plan::Plan::Undefined; 256]);
+                for (slot, f) in plans.iter_mut().zip(&table) {
+                    *slot = f.as_ref().map_or(plan::Plan::Undefined, plan::Plan::of);
+                }
+                plans
+            },
             fields: table.into_boxed_slice(),
         })
     }
@@ -276,6 +280,14 @@ impl Spec {
     #[inline]
     pub(crate) fn plan(&self, n: u16) -> plan::Plan {
         self.plans.get(usize::from(n)).copied().unwrap_or_default()
+    }
+
+    /// The decoder's plan of field `n` (up to 192, so a byte), with no range check.
+    #[inline(always)]
+    pub(crate) fn plan_of_byte(&self, n: u8) -> plan::Plan {
+        // A byte is always below the table's 256 entries.
+        #[allow(clippy::indexing_slicing)]
+        self.plans[usize::from(n)]
     }
 
     /// The defined fields in ascending order.

@@ -164,13 +164,16 @@ impl<'a> MessageView<'a> {
                 {
                     n += lz as u16 + 1;
                 }
-                match spec.plan(n) {
+                // n <= 192: each word's bits add at most 64 to its base.
+                #[allow(clippy::cast_possible_truncation)]
+                let plan = spec.plan_of_byte(n as u8);
+                match plan {
                     // The common cases, inline: fixed fields and ASCII-prefixed ones. Their
                     // bytes are checked with their run, which also finds a field running
                     // past the input.
                     Plan::Fixed { wire, check } => {
                         if check != run.check {
-                            bad |= flush(input, run, pos);
+                            bad |= run.flush(input, pos);
                             run = Run { check, start: pos };
                         }
                         pos += wire as usize;
@@ -191,7 +194,7 @@ impl<'a> MessageView<'a> {
                         }
                         // The prefix's digits may join the run unless the class is `a`.
                         if check != run.check || check == Check::Alpha {
-                            bad |= flush(input, run, pos);
+                            bad |= run.flush(input, pos);
                             run = Run {
                                 check,
                                 start: content,
@@ -217,7 +220,7 @@ impl<'a> MessageView<'a> {
                 rank += 1;
             }
         }
-        bad |= flush(input, run, pos);
+        bad |= run.flush(input, pos);
         bad == 0 && pos == input.len()
     }
 
@@ -501,6 +504,16 @@ struct Run {
 }
 
 impl Run {
+    /// Checks the run, ending at `end`: nonzero when a byte breaks its class. A run of any
+    /// bytes needs no look.
+    #[inline(always)]
+    fn flush(self, input: &[u8], end: usize) -> u64 {
+        if self.check == Check::Any {
+            return 0;
+        }
+        check_run(input, self.start, end, self.check)
+    }
+
     /// Makes the content at `content` (after a prefix at `pos`, if `content > pos`) part of
     /// a run of `check`: the current run goes on when it is of the same class and any prefix
     /// between is ASCII digits that the class allows; otherwise it is checked into `bad`
@@ -519,17 +532,17 @@ impl Run {
         if check == self.check && (content == pos || (ascii_prefix && digits_allowed)) {
             return;
         }
-        *bad |= flush(input, *self, pos);
+        *bad |= self.flush(input, pos);
         self.check = check;
         self.start = content;
     }
 }
 
-/// Checks a run that ends at `end`: nonzero when a byte breaks its class. Out of line, so
-/// that the loop calling it stays small.
+/// Checks the bytes of a run: nonzero when one breaks its class. Out of line, so that the
+/// loop calling it stays small.
 #[inline(never)]
-fn flush(input: &[u8], run: Run, end: usize) -> u64 {
-    span_bad(input, run.start, end, run.check)
+fn check_run(input: &[u8], start: usize, end: usize, check: Check) -> u64 {
+    span_bad(input, start, end, check)
 }
 
 /// Where the fast pass is: the end of the last field read, the run not yet checked, and the
