@@ -171,12 +171,31 @@ impl<'a> MessageView<'a> {
                     // The common cases, inline: fixed fields and ASCII-prefixed ones. Their
                     // bytes are checked with their run, which also finds a field running
                     // past the input.
-                    Plan::Fixed { wire, check } => {
+                    Plan::Fixed { wire, check, .. } => {
                         if check != run.check {
                             bad |= run.flush(input, pos);
                             run = Run { check, start: pos };
                         }
                         pos += wire as usize;
+                    }
+                    Plan::BcdOdd { wire, left, .. } => {
+                        if run.check != Check::Bcd {
+                            bad |= run.flush(input, pos);
+                            run = Run {
+                                check: Check::Bcd,
+                                start: pos,
+                            };
+                        }
+                        let end = pos + wire as usize;
+                        // The filler must be 0 here; an F (also valid) or a missing byte
+                        // goes to the general reader.
+                        let filler = if left {
+                            input.get(pos).map_or(1, |b| b >> 4)
+                        } else {
+                            input.get(end.wrapping_sub(1)).map_or(1, |b| b & 0xF)
+                        };
+                        bad |= u64::from(filler);
+                        pos = end;
                     }
                     Plan::Prefixed {
                         digits: PrefixDigits::Ascii,
@@ -369,15 +388,15 @@ impl<'a> MessageView<'a> {
         let fs = self.spec.field(n)?;
         // The forms the decoder's plans cover need no second look at the spec.
         let content = match self.spec.plan(n) {
-            Plan::Fixed { wire, .. } => {
+            Plan::Fixed { units, .. } => {
                 let raw = self.input.get(start..end)?;
-                return Some(FieldView::new(n, fs, raw, wire as usize));
+                return Some(FieldView::new(n, fs, raw, units as usize));
             }
             Plan::Prefixed { bytes, .. } => {
                 let raw = self.input.get(start + usize::from(bytes)..end)?;
                 return Some(FieldView::new(n, fs, raw, raw.len()));
             }
-            Plan::BcdFixed { digits, .. } => {
+            Plan::BcdFixed { digits, .. } | Plan::BcdOdd { digits, .. } => {
                 let raw = self.input.get(start..end)?;
                 return Some(FieldView::new(n, fs, raw, digits as usize));
             }
@@ -582,7 +601,7 @@ impl Cursor {
     ) -> Option<usize> {
         let (run, bad) = (&mut self.run, &mut self.bad);
         match plan {
-            Plan::Fixed { wire, check } => {
+            Plan::Fixed { wire, check, .. } => {
                 // Checked with its run, which also finds it running past the input.
                 run.extend(input, pos, pos, check, false, bad);
                 Some(pos + wire as usize)
@@ -607,6 +626,12 @@ impl Cursor {
                 // Checked with its run, which also finds it running past the input.
                 run.extend(input, pos, content, check, ascii, bad);
                 Some(content + len)
+            }
+            Plan::BcdOdd { wire, .. } => {
+                // Read inline by the caller; here only for completeness.
+                run.extend(input, pos, pos, Check::Bcd, false, bad);
+                *bad |= 1;
+                Some(pos + wire as usize)
             }
             Plan::BcdFixed { digits, bcd } => {
                 let end = bcd_digits(input, pos, digits as usize, bcd, bad)?;
@@ -724,6 +749,7 @@ fn span_bad(input: &[u8], start: usize, end: usize, check: Check) -> u64 {
         Check::Alpha => codec::span_outside(input, start, end, W::Alpha),
         Check::AlphaNum => codec::span_outside(input, start, end, W::AlphaNum),
         Check::Track => codec::span_outside(input, start, end, W::Track),
+        Check::Bcd => codec::span_bits(input, start, end, codec::bcd_outside_digits),
     }
 }
 

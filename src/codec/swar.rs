@@ -82,7 +82,11 @@ pub(crate) fn span_bits(input: &[u8], start: usize, end: usize, test: impl Fn(u6
     let Some(raw) = input.get(start..end) else {
         return u64::MAX;
     };
-    let word = |w: &[u8; 8]| test(u64::from_le_bytes(*w));
+    // A missing chunk cannot happen (the lengths are checked), and would read as no fault.
+    let word = |w: Option<&[u8; 8]>| match w {
+        Some(w) => test(u64::from_le_bytes(*w)),
+        None => 0,
+    };
     // Two words a step, then the last sixteen bytes, overlapping what went before when the
     // length is not a multiple of sixteen (testing some bytes twice costs less than a
     // branch). Stopping at the first fault keeps the loop scalar: spans are short, and a
@@ -90,14 +94,14 @@ pub(crate) fn span_bits(input: &[u8], start: usize, end: usize, test: impl Fn(u6
     let (pairs, _) = raw.as_chunks::<16>();
     for pair in pairs {
         let (a, b) = pair.split_at(8);
-        let bits = a.first_chunk().map_or(0, word) | b.first_chunk().map_or(0, word);
+        let bits = word(a.first_chunk()) | word(b.first_chunk());
         if bits != 0 {
             return bits;
         }
     }
     // The last sixteen bytes (or, under sixteen, the first eight and the last eight).
     let rest = raw.get(raw.len().saturating_sub(16)..).unwrap_or_default();
-    rest.first_chunk().map_or(0, word) | rest.last_chunk().map_or(0, word)
+    word(rest.first_chunk()) | word(rest.last_chunk())
 }
 
 /// The top bit of each byte of `input[start..end]` that is not in `class`, ORed together.

@@ -9,8 +9,9 @@ pub(crate) enum Plan {
     /// The spec does not define the field.
     #[default]
     Undefined,
-    /// Fixed length, one wire byte a unit, checked as `check` says.
-    Fixed { wire: u32, check: Check },
+    /// Fixed length: `wire` bytes holding `units` units (one a byte, or for
+    /// [`Check::Bcd`] two digits a byte), checked as `check` says.
+    Fixed { wire: u32, units: u32, check: Check },
     /// A decimal length prefix of `bytes` wire bytes (ASCII digits, or packed BCD) counting
     /// units of one wire byte each, then content checked as `check` says.
     Prefixed {
@@ -20,6 +21,11 @@ pub(crate) enum Plan {
         max: u32,
         check: Check,
     },
+    /// Fixed-length packed BCD digits of class `n`, an odd count of them with a filler
+    /// nibble first (`left`) or last: the bytes are checked with their run of
+    /// [`Check::Bcd`], the filler on its own (a 0 passes; anything else, F included, is left
+    /// to the general reader).
+    BcdOdd { wire: u32, digits: u32, left: bool },
     /// Fixed-length packed BCD digits.
     BcdFixed { digits: u32, bcd: BcdCheck },
     /// A packed BCD length prefix of `bytes` wire bytes counting digits, then packed BCD
@@ -60,6 +66,8 @@ pub(crate) enum Check {
     AlphaNum,
     /// Digits, `=` and `D` (`z`).
     Track,
+    /// Packed BCD digits, every nibble a digit (see [`Plan::BcdOdd`] for a filler).
+    Bcd,
 }
 
 /// The content check of packed BCD digits.
@@ -89,6 +97,7 @@ impl Plan {
         let Some(p) = fs.prefix else {
             return Self::Fixed {
                 wire: fs.length,
+                units: fs.length,
                 check,
             };
         };
@@ -121,6 +130,17 @@ impl Plan {
             pad_left: fs.bcd_pad.is_left(),
         };
         match fs.prefix {
+            // Digits in every nibble, read with their neighbours as one run.
+            None if !track && fs.length.is_multiple_of(2) => Self::Fixed {
+                wire: fs.length / 2,
+                units: fs.length,
+                check: Check::Bcd,
+            },
+            None if !track => Self::BcdOdd {
+                wire: fs.length.div_ceil(2),
+                digits: fs.length,
+                left: fs.bcd_pad.is_left(),
+            },
             None => Self::BcdFixed {
                 digits: fs.length,
                 bcd,
