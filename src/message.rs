@@ -1,11 +1,14 @@
 //! [`Message`], the owned and editable form of a message, and its encoder.
 
+mod write;
+
 use crate::bitmap::Bitmap;
 use crate::codec::{self, lut, ASCII_TO_EBCDIC};
 use crate::error::{DecodeError, Element, EncodeError, EncodeErrorKind};
 use crate::mti::Mti;
 use crate::spec::{
-    BitmapEncoding, ContentClass, Encoding, FieldSpec, MtiEncoding, Padding, PrefixCounts, Spec,
+    BitmapEncoding, ContentClass, EncodePlan, Encoding, FieldSpec, MtiEncoding, Padding,
+    PrefixCounts, Spec,
 };
 use crate::view::{check_content, FieldView, MessageView};
 use bytes::{BufMut, Bytes, BytesMut};
@@ -29,6 +32,9 @@ pub struct Message {
     mti: Mti,
     /// Sorted by field number, at most one entry per number.
     fields: Vec<(u16, Value)>,
+    /// The bitmap words of `fields` (without the secondary/tertiary flags), kept up to date
+    /// with every change to `fields`.
+    words: [u64; 3],
 }
 
 impl Message {
@@ -39,6 +45,7 @@ impl Message {
             header: Bytes::new(),
             mti,
             fields: Vec::new(),
+            words: [0; 3],
         }
     }
 
@@ -69,7 +76,7 @@ impl Message {
                 _ => Bytes::copy_from_slice(part),
             }
         };
-        let fields = view
+        let fields: Vec<(u16, Value)> = view
             .fields()
             .map(|fv| {
                 (
@@ -84,6 +91,7 @@ impl Message {
         Self {
             header: slice(view.header()),
             mti: view.mti(),
+            words: words_of(&fields),
             fields,
         }
     }
@@ -164,7 +172,10 @@ impl Message {
                     slot.1 = value;
                 }
             }
-            Err(i) => self.fields.insert(i, (n, value)),
+            Err(i) => {
+                self.fields.insert(i, (n, value));
+                self.words = words_of(&self.fields);
+            }
         }
     }
 
@@ -173,6 +184,7 @@ impl Message {
         match self.fields.binary_search_by_key(&n, |(k, _)| *k) {
             Ok(i) => {
                 self.fields.remove(i);
+                self.words = words_of(&self.fields);
                 true
             }
             Err(_) => false,
@@ -193,11 +205,7 @@ impl Message {
     /// The bitmap of the fields present (without the secondary/tertiary flags).
     #[must_use]
     pub fn bitmap(&self) -> Bitmap {
-        let mut b = Bitmap::new();
-        for (n, _) in &self.fields {
-            b.insert(*n);
-        }
-        b
+        Bitmap::from_words(self.words)
     }
 
     /// Field `n` read through `spec` (the spec the message was built or decoded with).
@@ -219,15 +227,17 @@ impl Message {
     /// response or a reversal.
     #[must_use]
     pub fn with_only(&self, numbers: &[u16]) -> Self {
+        let fields: Vec<(u16, Value)> = self
+            .fields
+            .iter()
+            .filter(|(n, _)| numbers.contains(n))
+            .cloned()
+            .collect();
         Self {
             header: self.header.clone(),
             mti: self.mti,
-            fields: self
-                .fields
-                .iter()
-                .filter(|(n, _)| numbers.contains(n))
-                .cloned()
-                .collect(),
+            words: words_of(&fields),
+            fields,
         }
     }
 
@@ -255,20 +265,36 @@ impl Message {
                 .map(|b| layout.bitmap_encoding_of(b).wire_len())
                 .sum::<usize>();
         for (n, v) in &self.fields {
-            let fs = spec_field(spec, *n)?;
-            check_len(fs, *n, v)?;
-            total += fs.prefix.map_or(0, |p| p.wire_len()) + v.wire.len();
+            let prefix = match spec.encode_plan(*n) {
+                EncodePlan::Fixed { len } => {
+                    check_fixed_len(*n, v, len)?;
+                    0
+                }
+                EncodePlan::AsciiPrefixed { width, min, max } => {
+                    check_prefixed_len(*n, v, min, max)?;
+                    usize::from(width)
+                }
+                EncodePlan::General => {
+                    let fs = spec_field(spec, *n)?;
+                    check_len(fs, *n, v)?;
+                    fs.prefix.map_or(0, |p| p.wire_len())
+                }
+                EncodePlan::Undefined => return Err(not_in_spec(*n)),
+            };
+            total += prefix + v.wire.len();
         }
         Ok(total)
     }
 
     /// Works out the bitmap words with their flags, and how many bitmaps go on the wire.
+    #[inline]
     fn plan_bitmap(&self, spec: &Spec) -> Result<([u64; 3], usize), EncodeError> {
-        let mut bitmap = self.bitmap();
+        let [mut first, mut second, third] = self.words;
         let highest = self.fields.last().map_or(0, |(n, _)| *n);
         let mut count = 1;
         if highest > 64 {
-            bitmap.insert(1);
+            // Bit 1: a secondary bitmap follows.
+            first |= 1 << 63;
             count = 2;
         }
         if highest > 128 {
@@ -278,10 +304,11 @@ impl Message {
                     Element::Field(highest),
                 ));
             }
-            bitmap.insert(65);
+            // Bit 65: a tertiary bitmap follows.
+            second |= 1 << 63;
             count = 3;
         }
-        Ok((bitmap.words(), count))
+        Ok(([first, second, third], count))
     }
 
     /// Encodes the message with `spec` into `out` (a `Vec<u8>` or `BytesMut`, which can be
@@ -304,17 +331,29 @@ impl Message {
             ));
         }
         let (words, count) = self.plan_bitmap(spec)?;
-        out.put_slice(&self.header);
+        if !self.header.is_empty() {
+            out.put_slice(&self.header);
+        }
         write_mti(self.mti, layout.mti_encoding, out);
         for (which, w) in (1..=3u8).zip(words.iter()).take(count) {
             write_bitmap(*w, layout.bitmap_encoding_of(which), out);
         }
         for (n, v) in &self.fields {
-            let fs = spec_field(spec, *n)?;
-            check_len(fs, *n, v)?;
-            if let Some(prefix) = &fs.prefix {
-                let count = fs.prefix_count(v.len, v.wire.len());
-                codec::prefix_write(prefix, count as u64, out);
+            match spec.encode_plan(*n) {
+                EncodePlan::Fixed { len } => check_fixed_len(*n, v, len)?,
+                EncodePlan::AsciiPrefixed { width, min, max } => {
+                    check_prefixed_len(*n, v, min, max)?;
+                    write::put_ascii_decimal(v.len, width, out);
+                }
+                EncodePlan::General => {
+                    let fs = spec_field(spec, *n)?;
+                    check_len(fs, *n, v)?;
+                    if let Some(prefix) = &fs.prefix {
+                        let count = fs.prefix_count(v.len, v.wire.len());
+                        codec::prefix_write(prefix, count as u64, out);
+                    }
+                }
+                EncodePlan::Undefined => return Err(not_in_spec(*n)),
             }
             out.put_slice(&v.wire);
         }
@@ -333,10 +372,55 @@ impl Message {
 }
 
 fn spec_field(spec: &Spec, n: u16) -> Result<&FieldSpec, EncodeError> {
-    spec.field(n).ok_or(EncodeError::new(
-        EncodeErrorKind::FieldNotInSpec,
+    spec.field(n).ok_or(not_in_spec(n))
+}
+
+/// The error for a field the spec does not define.
+#[cold]
+fn not_in_spec(n: u16) -> EncodeError {
+    EncodeError::new(EncodeErrorKind::FieldNotInSpec, Element::Field(n))
+}
+
+/// The bitmap words of sorted `fields`, one OR a field (numbers outside 1–192, which a
+/// message never holds, are left out as [`Bitmap::insert`] leaves them out).
+fn words_of(fields: &[(u16, Value)]) -> [u64; 3] {
+    let mut words = [0u64; 3];
+    for (n, _) in fields {
+        let i = usize::from(*n).wrapping_sub(1);
+        if let Some(w) = words.get_mut(i / 64) {
+            *w |= 1u64 << (63 - i % 64);
+        }
+    }
+    words
+}
+
+/// [`check_len`] for a field of [`EncodePlan::Fixed`]: one wire byte a unit.
+#[inline(always)]
+fn check_fixed_len(n: u16, v: &Value, len: u32) -> Result<(), EncodeError> {
+    let len = len as usize;
+    if v.len != len || v.wire.len() != len {
+        return Err(length_error(n, v.len, len, len));
+    }
+    Ok(())
+}
+
+/// [`check_len`] for a field of [`EncodePlan::AsciiPrefixed`]: one wire byte a unit.
+#[inline(always)]
+fn check_prefixed_len(n: u16, v: &Value, min: u32, max: u32) -> Result<(), EncodeError> {
+    let (min, max) = (min as usize, max as usize);
+    if v.len < min || v.len > max || v.len != v.wire.len() {
+        return Err(length_error(n, v.len, min, max));
+    }
+    Ok(())
+}
+
+/// The error for a value whose length does not fit its field.
+#[cold]
+fn length_error(n: u16, len: usize, min: usize, max: usize) -> EncodeError {
+    EncodeError::new(
+        EncodeErrorKind::LengthOutOfRange { len, min, max },
         Element::Field(n),
-    ))
+    )
 }
 
 /// Checks a stored value against the field's length rules.
@@ -520,12 +604,9 @@ fn write_mti<B: BufMut>(mti: Mti, encoding: MtiEncoding, out: &mut B) {
 fn write_bitmap<B: BufMut>(word: u64, encoding: BitmapEncoding, out: &mut B) {
     match encoding {
         BitmapEncoding::Binary => out.put_u64(word),
-        BitmapEncoding::AsciiHex | BitmapEncoding::EbcdicHex => {
-            let mut hex = [0u8; 16];
-            codec::hex_upper_into(&word.to_be_bytes(), &mut hex);
-            if encoding == BitmapEncoding::EbcdicHex {
-                hex = hex.map(|x| lut(&ASCII_TO_EBCDIC, x));
-            }
+        BitmapEncoding::AsciiHex => out.put_slice(&write::hex_upper_word(word)),
+        BitmapEncoding::EbcdicHex => {
+            let hex = write::hex_upper_word(word).map(|x| lut(&ASCII_TO_EBCDIC, x));
             out.put_slice(&hex);
         }
     }

@@ -6,6 +6,7 @@
 
 mod builtin;
 mod composite;
+mod encode_plan;
 mod field;
 #[cfg(feature = "jpos")]
 mod jpos;
@@ -13,6 +14,7 @@ mod plan;
 mod toml_file;
 
 pub use composite::{BitmappedLayout, Composite, TaggedLayout};
+pub(crate) use encode_plan::EncodePlan;
 pub use field::{
     BcdPad, ContentClass, Encoding, FieldSpec, LengthPrefix, Mask, Padding, PrefixCounts,
     PrefixEncoding,
@@ -150,6 +152,8 @@ pub struct Spec {
     fields: Box<[Option<FieldSpec>]>,
     /// The decoder's compact form of each field, by number.
     plans: Box<[plan::Plan]>,
+    /// The encoder's compact form of each field, by number.
+    encode_plans: Box<[EncodePlan]>,
 }
 
 impl Spec {
@@ -188,6 +192,10 @@ impl Spec {
             plans: table
                 .iter()
                 .map(|f| f.as_ref().map_or(plan::Plan::Undefined, plan::Plan::of))
+                .collect(),
+            encode_plans: table
+                .iter()
+                .map(|f| f.as_ref().map_or(EncodePlan::Undefined, EncodePlan::of))
                 .collect(),
             fields: table.into_boxed_slice(),
         })
@@ -276,6 +284,15 @@ impl Spec {
     #[inline]
     pub(crate) fn plan(&self, n: u16) -> plan::Plan {
         self.plans.get(usize::from(n)).copied().unwrap_or_default()
+    }
+
+    /// The encoder's plan for field `n`.
+    #[inline]
+    pub(crate) fn encode_plan(&self, n: u16) -> EncodePlan {
+        self.encode_plans
+            .get(usize::from(n))
+            .copied()
+            .unwrap_or_default()
     }
 
     /// The defined fields in ascending order.
