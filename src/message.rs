@@ -330,33 +330,37 @@ impl Message {
                 Element::Header,
             ));
         }
-        let (words, count) = self.plan_bitmap(spec)?;
+        let ([first, second, third], count) = self.plan_bitmap(spec)?;
+        // Short pieces gather in `stage` and reach `out` in one copy.
+        let mut buf = write::STAGE_BUF;
+        let mut stage = write::Stage::new(&mut buf);
         if !self.header.is_empty() {
-            out.put_slice(&self.header);
+            stage.put(&self.header, out);
         }
-        write_mti(self.mti, layout.mti_encoding, out);
-        for (which, w) in (1..=3u8).zip(words.iter()).take(count) {
-            write_bitmap(*w, layout.bitmap_encoding_of(which), out);
+        write_mti(self.mti, layout.mti_encoding, &mut stage, out);
+        write_bitmap(first, layout.bitmap_encoding_of(1), &mut stage, out);
+        if count >= 2 {
+            write_bitmap(second, layout.bitmap_encoding_of(2), &mut stage, out);
+        }
+        if count >= 3 {
+            write_bitmap(third, layout.bitmap_encoding_of(3), &mut stage, out);
         }
         for (n, v) in &self.fields {
             match spec.encode_plan(*n) {
                 EncodePlan::Fixed { len } => check_fixed_len(*n, v, len)?,
                 EncodePlan::AsciiPrefixed { width, min, max } => {
                     check_prefixed_len(*n, v, min, max)?;
-                    write::put_ascii_decimal(v.len, width, out);
+                    stage.put_ascii_decimal(v.len, width, out);
                 }
                 EncodePlan::General => {
-                    let fs = spec_field(spec, *n)?;
-                    check_len(fs, *n, v)?;
-                    if let Some(prefix) = &fs.prefix {
-                        let count = fs.prefix_count(v.len, v.wire.len());
-                        codec::prefix_write(prefix, count as u64, out);
-                    }
+                    stage.flush(out);
+                    write_general_prefix(spec, *n, v, out)?;
                 }
                 EncodePlan::Undefined => return Err(not_in_spec(*n)),
             }
-            out.put_slice(&v.wire);
+            stage.put(&v.wire, out);
         }
+        stage.flush(out);
         Ok(())
     }
 
@@ -379,6 +383,24 @@ fn spec_field(spec: &Spec, n: u16) -> Result<&FieldSpec, EncodeError> {
 #[cold]
 fn not_in_spec(n: u16) -> EncodeError {
     EncodeError::new(EncodeErrorKind::FieldNotInSpec, Element::Field(n))
+}
+
+/// Checks a value of a field of [`EncodePlan::General`] and writes its length prefix, if any.
+/// Kept out of line so that the fast path of [`Message::encode`] stays small.
+#[inline(never)]
+fn write_general_prefix<B: BufMut>(
+    spec: &Spec,
+    n: u16,
+    v: &Value,
+    out: &mut B,
+) -> Result<(), EncodeError> {
+    let fs = spec_field(spec, n)?;
+    check_len(fs, n, v)?;
+    if let Some(prefix) = &fs.prefix {
+        let count = fs.prefix_count(v.len, v.wire.len());
+        codec::prefix_write(prefix, count as u64, out);
+    }
+    Ok(())
 }
 
 /// The bitmap words of sorted `fields`, one OR a field (numbers outside 1–192, which a
@@ -589,25 +611,39 @@ pub(crate) fn make_value(fs: &FieldSpec, n: u16, text: &[u8]) -> Result<Value, E
     })
 }
 
-fn write_mti<B: BufMut>(mti: Mti, encoding: MtiEncoding, out: &mut B) {
+#[inline(always)]
+fn write_mti<B: BufMut>(
+    mti: Mti,
+    encoding: MtiEncoding,
+    stage: &mut write::Stage<'_>,
+    out: &mut B,
+) {
     let [a, b, c, d] = *mti.as_bytes();
     match encoding {
-        MtiEncoding::Ascii => out.put_slice(&[a, b, c, d]),
-        MtiEncoding::Ebcdic => out.put_slice(&[a, b, c, d].map(|x| lut(&ASCII_TO_EBCDIC, x))),
+        MtiEncoding::Ascii => stage.put_array(&[a, b, c, d], out),
+        MtiEncoding::Ebcdic => {
+            stage.put_array(&[a, b, c, d].map(|x| lut(&ASCII_TO_EBCDIC, x)), out);
+        }
         MtiEncoding::Bcd => {
             let z = b'0';
-            out.put_slice(&[(a - z) << 4 | (b - z), (c - z) << 4 | (d - z)]);
+            stage.put_array(&[(a - z) << 4 | (b - z), (c - z) << 4 | (d - z)], out);
         }
     }
 }
 
-fn write_bitmap<B: BufMut>(word: u64, encoding: BitmapEncoding, out: &mut B) {
+#[inline(always)]
+fn write_bitmap<B: BufMut>(
+    word: u64,
+    encoding: BitmapEncoding,
+    stage: &mut write::Stage<'_>,
+    out: &mut B,
+) {
     match encoding {
-        BitmapEncoding::Binary => out.put_u64(word),
-        BitmapEncoding::AsciiHex => out.put_slice(&write::hex_upper_word(word)),
+        BitmapEncoding::Binary => stage.put_array(&word.to_be_bytes(), out),
+        BitmapEncoding::AsciiHex => stage.put_array(&write::hex_upper_word(word), out),
         BitmapEncoding::EbcdicHex => {
             let hex = write::hex_upper_word(word).map(|x| lut(&ASCII_TO_EBCDIC, x));
-            out.put_slice(&hex);
+            stage.put_array(&hex, out);
         }
     }
 }

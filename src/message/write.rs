@@ -1,35 +1,153 @@
-//! Small writers of the encoder's fast path: ASCII decimal length prefixes and ASCII-hex
-//! bitmap words, each put into the output in one piece of known size.
+//! Small writers of the encoder's fast path: a stack buffer that gathers the short pieces of
+//! a message so that they reach the output in one copy, ASCII decimal length prefixes, and
+//! ASCII-hex bitmap words.
 
 use bytes::BufMut;
 
-/// Writes the low `width` decimal digits of `value` in ASCII (the digits
-/// `codec::prefix_write` writes for an ASCII prefix of that width); a `width` above 6 writes 6.
+/// Bytes the stage gathers before it is flushed to the output: a piece starts at or below
+/// this offset.
+const STAGE_LEN: usize = 192;
+
+/// The longest piece the stage takes (longer ones go to the output directly), and the spare
+/// bytes after [`STAGE_LEN`] that let every piece be copied into a window of this fixed size.
+const STAGE_MAX: usize = 64;
+
+/// A stack buffer in front of the output: pieces of up to [`STAGE_MAX`] bytes are copied into
+/// it with a few word moves each (instead of one `memcpy` call and one capacity check each),
+/// and it reaches the output in one `put_slice` when it fills up or is flushed. Whatever is
+/// staged is lost unless [`Stage::flush`] is called.
+pub(crate) struct Stage<'b> {
+    buf: &'b mut StageBuf,
+    /// Bytes staged: at most [`STAGE_LEN`] before a piece is added, so that the piece's
+    /// window of [`STAGE_MAX`] bytes lies within `buf`.
+    len: usize,
+}
+
+/// The bytes behind a [`Stage`] (kept apart from its length, which then stays in a register).
+pub(crate) type StageBuf = [u8; STAGE_LEN + STAGE_MAX];
+
+/// A zeroed [`StageBuf`].
+pub(crate) const STAGE_BUF: StageBuf = [0; STAGE_LEN + STAGE_MAX];
+
+impl<'b> Stage<'b> {
+    /// An empty stage in `buf`.
+    #[inline(always)]
+    pub(crate) fn new(buf: &'b mut StageBuf) -> Self {
+        Self { buf, len: 0 }
+    }
+
+    /// Puts what is staged into `out`.
+    #[inline(always)]
+    pub(crate) fn flush<B: BufMut>(&mut self, out: &mut B) {
+        if let Some(staged) = self.buf.get(..self.len) {
+            if !staged.is_empty() {
+                out.put_slice(staged);
+            }
+        }
+        self.len = 0;
+    }
+
+    /// The window of [`STAGE_MAX`] bytes where the next piece goes, flushing first when the
+    /// stage holds more than [`STAGE_LEN`] bytes.
+    #[inline(always)]
+    fn window<B: BufMut>(&mut self, out: &mut B) -> Option<&mut [u8; STAGE_MAX]> {
+        if self.len > STAGE_LEN {
+            self.flush(out);
+        }
+        self.buf
+            .get_mut(self.len..self.len + STAGE_MAX)
+            .and_then(|w| w.try_into().ok())
+    }
+
+    /// Appends `bytes`, after what is staged.
+    #[inline(always)]
+    pub(crate) fn put<B: BufMut>(&mut self, bytes: &[u8], out: &mut B) {
+        let n = bytes.len();
+        if n <= STAGE_MAX {
+            if let Some(window) = self.window(out) {
+                copy_short(window, bytes);
+                self.len += n;
+                return;
+            }
+        }
+        self.flush(out);
+        out.put_slice(bytes);
+    }
+
+    /// Appends an array of known size.
+    #[inline(always)]
+    pub(crate) fn put_array<const K: usize, B: BufMut>(&mut self, bytes: &[u8; K], out: &mut B) {
+        if let Some(window) = self.window(out) {
+            if let Some(to) = window.first_chunk_mut::<K>() {
+                *to = *bytes;
+                self.len += K;
+                return;
+            }
+        }
+        self.flush(out);
+        out.put_slice(bytes);
+    }
+
+    /// Appends the low `width` decimal digits of `value` in ASCII (the digits
+    /// `codec::prefix_write` writes for an ASCII prefix of that width); a `width` of 0 or
+    /// above 6 writes 6.
+    #[inline(always)]
+    pub(crate) fn put_ascii_decimal<B: BufMut>(&mut self, value: usize, width: u8, out: &mut B) {
+        match width {
+            1 => self.put_array(&ascii_decimal::<1>(value), out),
+            2 => self.put_array(&ascii_decimal::<2>(value), out),
+            3 => self.put_array(&ascii_decimal::<3>(value), out),
+            4 => self.put_array(&ascii_decimal::<4>(value), out),
+            5 => self.put_array(&ascii_decimal::<5>(value), out),
+            _ => self.put_array(&ascii_decimal::<6>(value), out),
+        }
+    }
+}
+
+/// The low `K` decimal digits of `value` in ASCII, most significant first.
 #[inline(always)]
 // Each cast takes one decimal digit (`% 10`).
 #[allow(clippy::cast_possible_truncation)]
-pub(crate) fn put_ascii_decimal<B: BufMut>(value: usize, width: u8, out: &mut B) {
-    let d = |x: usize| b'0' + (x % 10) as u8;
-    match width {
-        1 => out.put_u8(d(value)),
-        2 => out.put_slice(&[d(value / 10), d(value)]),
-        3 => out.put_slice(&[d(value / 100), d(value / 10), d(value)]),
-        4 => out.put_slice(&[d(value / 1000), d(value / 100), d(value / 10), d(value)]),
-        5 => out.put_slice(&[
-            d(value / 10_000),
-            d(value / 1000),
-            d(value / 100),
-            d(value / 10),
-            d(value),
-        ]),
-        _ => out.put_slice(&[
-            d(value / 100_000),
-            d(value / 10_000),
-            d(value / 1000),
-            d(value / 100),
-            d(value / 10),
-            d(value),
-        ]),
+fn ascii_decimal<const K: usize>(mut value: usize) -> [u8; K] {
+    let mut digits = [b'0'; K];
+    for d in digits.iter_mut().rev() {
+        *d = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
+    digits
+}
+
+/// Copies `src` into `dst` (as far as the shorter goes) with at most two moves of 1, 2, 4, 8
+/// or 16 bytes below 16 bytes (the second overlapping the first), and 16-byte moves above.
+#[inline(always)]
+fn copy_short(dst: &mut [u8], src: &[u8]) {
+    let n = src.len().min(dst.len());
+    if n >= 16 {
+        let mut at = 0;
+        while at + 16 < n {
+            copy_at::<16>(dst, src, at);
+            at += 16;
+        }
+        copy_at::<16>(dst, src, n - 16);
+    } else if n >= 8 {
+        copy_at::<8>(dst, src, 0);
+        copy_at::<8>(dst, src, n - 8);
+    } else if n >= 4 {
+        copy_at::<4>(dst, src, 0);
+        copy_at::<4>(dst, src, n - 4);
+    } else if n >= 2 {
+        copy_at::<2>(dst, src, 0);
+        copy_at::<2>(dst, src, n - 2);
+    } else if n == 1 {
+        copy_at::<1>(dst, src, 0);
+    }
+}
+
+/// Copies the `K` bytes at `at` of `src` to the same place in `dst`, if both hold them.
+#[inline(always)]
+fn copy_at<const K: usize>(dst: &mut [u8], src: &[u8], at: usize) {
+    if let (Some(d), Some(s)) = (dst.get_mut(at..at + K), src.get(at..at + K)) {
+        d.copy_from_slice(s);
     }
 }
 
@@ -63,7 +181,7 @@ pub(crate) const fn hex_upper_word(word: u64) -> [u8; 16] {
 
 #[cfg(test)]
 mod tests {
-    use super::{hex_upper_word, put_ascii_decimal};
+    use super::{copy_short, hex_upper_word, Stage, STAGE_BUF};
     use crate::codec::{hex_upper_into, prefix_write};
     use crate::spec::{LengthPrefix, PrefixEncoding};
 
@@ -117,16 +235,65 @@ mod tests {
                     &mut want,
                 );
                 let mut got = Vec::new();
-                put_ascii_decimal(v, width, &mut got);
+                let mut buf = STAGE_BUF;
+                let mut stage = Stage::new(&mut buf);
+                stage.put_ascii_decimal(v, width, &mut got);
+                stage.flush(&mut got);
                 assert_eq!(got, want, "width {width} value {v}");
                 assert_eq!(got.len(), usize::from(width));
             }
         }
         let mut got = Vec::new();
-        put_ascii_decimal(37, 2, &mut got);
-        assert_eq!(got, b"37");
-        got.clear();
-        put_ascii_decimal(104, 6, &mut got);
-        assert_eq!(got, b"000104");
+        let mut buf = STAGE_BUF;
+        let mut stage = Stage::new(&mut buf);
+        stage.put_ascii_decimal(37, 2, &mut got);
+        stage.put_ascii_decimal(104, 6, &mut got);
+        stage.put_ascii_decimal(5, 1, &mut got);
+        stage.flush(&mut got);
+        assert_eq!(got, b"370001045");
+    }
+
+    /// The short copy moves exactly the bytes given, for every length it handles and past it.
+    #[test]
+    fn copies_every_short_length() {
+        let src: Vec<u8> = (0..200u8)
+            .map(|i| i.wrapping_mul(31).wrapping_add(7))
+            .collect();
+        for n in 0..=130 {
+            let mut dst = vec![0xEEu8; n + 8];
+            copy_short(&mut dst[..n], &src[..n]);
+            assert_eq!(&dst[..n], &src[..n], "length {n}");
+            assert!(
+                dst[n..].iter().all(|&b| b == 0xEE),
+                "length {n} wrote past the end"
+            );
+        }
+    }
+
+    /// Staged pieces of every size reach the output in order and whole, across flushes when
+    /// the stage fills up and around values too long to stage.
+    #[test]
+    fn stage_output_equals_direct_puts() {
+        let src: Vec<u8> = (0..=255u8).collect();
+        // Lengths around every copy size, the staging limit and the stage's size.
+        let mut lengths: Vec<usize> = (0..=70).collect();
+        lengths.extend([100, 128, 200, 255, 256, 300, 999]);
+        for start in 0..lengths.len() {
+            let mut direct = Vec::new();
+            let mut staged = Vec::new();
+            let mut buf = STAGE_BUF;
+            let mut stage = Stage::new(&mut buf);
+            for (i, &n) in lengths.iter().cycle().skip(start).take(60).enumerate() {
+                let piece: Vec<u8> = src.iter().cycle().skip(i).take(n).copied().collect();
+                direct.extend_from_slice(&piece);
+                stage.put(&piece, &mut staged);
+                if i % 7 == 3 {
+                    direct.extend_from_slice(b"0042");
+                    stage.put_ascii_decimal(42, 4, &mut staged);
+                }
+            }
+            stage.flush(&mut staged);
+            assert_eq!(staged, direct, "start {start}");
+        }
     }
 }
