@@ -346,17 +346,23 @@ impl Message {
             write_bitmap(third, layout.bitmap_encoding_of(3), &mut stage, out);
         }
         for (n, v) in &self.fields {
-            match spec.encode_plan(*n) {
-                EncodePlan::Fixed { len } => check_fixed_len(*n, v, len)?,
-                EncodePlan::AsciiPrefixed { width, min, max } => {
-                    check_prefixed_len(*n, v, min, max)?;
-                    stage.put_ascii_decimal(v.len, width, out);
+            let plan = spec.encode_plan(*n);
+            // The common case first.
+            if let EncodePlan::Fixed { len } = plan {
+                check_fixed_len(*n, v, len)?;
+            } else {
+                match plan {
+                    EncodePlan::Fixed { len } => check_fixed_len(*n, v, len)?,
+                    EncodePlan::AsciiPrefixed { width, min, max } => {
+                        check_prefixed_len(*n, v, min, max)?;
+                        stage.put_ascii_decimal(v.len, width, out);
+                    }
+                    EncodePlan::General => {
+                        stage.flush(out);
+                        write_general_prefix(spec, *n, v, out)?;
+                    }
+                    EncodePlan::Undefined => return Err(not_in_spec(*n)),
                 }
-                EncodePlan::General => {
-                    stage.flush(out);
-                    write_general_prefix(spec, *n, v, out)?;
-                }
-                EncodePlan::Undefined => return Err(not_in_spec(*n)),
             }
             stage.put(&v.wire, out);
         }

@@ -117,21 +117,23 @@ fn ascii_decimal<const K: usize>(mut value: usize) -> [u8; K] {
     digits
 }
 
-/// Copies `src` into `dst` (as far as the shorter goes) with at most two moves of 1, 2, 4, 8
-/// or 16 bytes below 16 bytes (the second overlapping the first), and 16-byte moves above.
+/// Copies `src` into `dst` (as far as the shorter goes) with two moves of 1, 2, 4 or 8
+/// bytes up to 16 bytes (the second overlapping the first), and 16-byte moves above.
 #[inline(always)]
 fn copy_short(dst: &mut [u8], src: &[u8]) {
     let n = src.len().min(dst.len());
-    if n >= 16 {
-        let mut at = 0;
-        while at + 16 < n {
-            copy_at::<16>(dst, src, at);
-            at += 16;
+    if n >= 8 {
+        if n > 16 {
+            let mut at = 0;
+            while at + 16 < n {
+                copy_at::<16>(dst, src, at);
+                at += 16;
+            }
+            copy_at::<16>(dst, src, n - 16);
+        } else {
+            copy_at::<8>(dst, src, 0);
+            copy_at::<8>(dst, src, n - 8);
         }
-        copy_at::<16>(dst, src, n - 16);
-    } else if n >= 8 {
-        copy_at::<8>(dst, src, 0);
-        copy_at::<8>(dst, src, n - 8);
     } else if n >= 4 {
         copy_at::<4>(dst, src, 0);
         copy_at::<4>(dst, src, n - 4);
