@@ -7,7 +7,7 @@ use crate::codec::{self, lut, ASCII_TO_EBCDIC};
 use crate::error::{DecodeError, Element, EncodeError, EncodeErrorKind};
 use crate::mti::Mti;
 use crate::spec::{
-    BitmapEncoding, ContentClass, EncodePlan, Encoding, FieldSpec, MtiEncoding, Padding,
+    BitmapEncoding, ContentClass, Encoding, FieldSpec, MtiEncoding, OtherPlan, Padding,
     PrefixCounts, Spec,
 };
 use crate::view::{check_content, FieldView, MessageView};
@@ -265,21 +265,23 @@ impl Message {
                 .map(|b| layout.bitmap_encoding_of(b).wire_len())
                 .sum::<usize>();
         for (n, v) in &self.fields {
-            let prefix = match spec.encode_plan(*n) {
-                EncodePlan::Fixed { len } => {
-                    check_fixed_len(*n, v, len)?;
-                    0
+            let plan = spec.encode_plan(*n);
+            let prefix = if plan.fixed_len != 0 {
+                check_fixed_len(*n, v, plan.fixed_len)?;
+                0
+            } else {
+                match plan.other {
+                    OtherPlan::AsciiPrefixed { width, min, max } => {
+                        check_prefixed_len(*n, v, min, max)?;
+                        usize::from(width)
+                    }
+                    OtherPlan::General => {
+                        let fs = spec_field(spec, *n)?;
+                        check_len(fs, *n, v)?;
+                        fs.prefix.map_or(0, |p| p.wire_len())
+                    }
+                    OtherPlan::Undefined => return Err(not_in_spec(*n)),
                 }
-                EncodePlan::AsciiPrefixed { width, min, max } => {
-                    check_prefixed_len(*n, v, min, max)?;
-                    usize::from(width)
-                }
-                EncodePlan::General => {
-                    let fs = spec_field(spec, *n)?;
-                    check_len(fs, *n, v)?;
-                    fs.prefix.map_or(0, |p| p.wire_len())
-                }
-                EncodePlan::Undefined => return Err(not_in_spec(*n)),
             };
             total += prefix + v.wire.len();
         }
@@ -348,20 +350,19 @@ impl Message {
         for (n, v) in &self.fields {
             let plan = spec.encode_plan(*n);
             // The common case first.
-            if let EncodePlan::Fixed { len } = plan {
-                check_fixed_len(*n, v, len)?;
+            if plan.fixed_len != 0 {
+                check_fixed_len(*n, v, plan.fixed_len)?;
             } else {
-                match plan {
-                    EncodePlan::Fixed { len } => check_fixed_len(*n, v, len)?,
-                    EncodePlan::AsciiPrefixed { width, min, max } => {
+                match plan.other {
+                    OtherPlan::AsciiPrefixed { width, min, max } => {
                         check_prefixed_len(*n, v, min, max)?;
                         stage.put_ascii_decimal(v.len, width, out);
                     }
-                    EncodePlan::General => {
+                    OtherPlan::General => {
                         stage.flush(out);
                         write_general_prefix(spec, *n, v, out)?;
                     }
-                    EncodePlan::Undefined => return Err(not_in_spec(*n)),
+                    OtherPlan::Undefined => return Err(not_in_spec(*n)),
                 }
             }
             stage.put(&v.wire, out);
@@ -391,7 +392,7 @@ fn not_in_spec(n: u16) -> EncodeError {
     EncodeError::new(EncodeErrorKind::FieldNotInSpec, Element::Field(n))
 }
 
-/// Checks a value of a field of [`EncodePlan::General`] and writes its length prefix, if any.
+/// Checks a value of a field of [`OtherPlan::General`] and writes its length prefix, if any.
 /// Kept out of line so that the fast path of [`Message::encode`] stays small.
 #[inline(never)]
 fn write_general_prefix<B: BufMut>(
@@ -422,7 +423,7 @@ fn words_of(fields: &[(u16, Value)]) -> [u64; 3] {
     words
 }
 
-/// [`check_len`] for a field of [`EncodePlan::Fixed`]: one wire byte a unit.
+/// [`check_len`] for a field with a `fixed_len` plan: one wire byte a unit.
 #[inline(always)]
 fn check_fixed_len(n: u16, v: &Value, len: u32) -> Result<(), EncodeError> {
     let len = len as usize;
@@ -432,7 +433,7 @@ fn check_fixed_len(n: u16, v: &Value, len: u32) -> Result<(), EncodeError> {
     Ok(())
 }
 
-/// [`check_len`] for a field of [`EncodePlan::AsciiPrefixed`]: one wire byte a unit.
+/// [`check_len`] for a field of [`OtherPlan::AsciiPrefixed`]: one wire byte a unit.
 #[inline(always)]
 fn check_prefixed_len(n: u16, v: &Value, min: u32, max: u32) -> Result<(), EncodeError> {
     let (min, max) = (min as usize, max as usize);

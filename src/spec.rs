@@ -14,7 +14,7 @@ mod plan;
 mod toml_file;
 
 pub use composite::{BitmappedLayout, Composite, TaggedLayout};
-pub(crate) use encode_plan::EncodePlan;
+pub(crate) use encode_plan::{EncodePlan, OtherPlan};
 pub use field::{
     BcdPad, ContentClass, Encoding, FieldSpec, LengthPrefix, Mask, Padding, PrefixCounts,
     PrefixEncoding,
@@ -195,7 +195,7 @@ impl Spec {
                 .collect(),
             encode_plans: table
                 .iter()
-                .map(|f| f.as_ref().map_or(EncodePlan::Undefined, EncodePlan::of))
+                .map(|f| f.as_ref().map_or(EncodePlan::default(), EncodePlan::of))
                 .collect(),
             fields: table.into_boxed_slice(),
         })
