@@ -153,32 +153,38 @@ fn copy_at<const K: usize>(dst: &mut [u8], src: &[u8], at: usize) {
     }
 }
 
-/// Spreads the 8 nibbles of `half` over the 8 bytes of a word, the most significant nibble in
-/// the top byte, and turns each into its upper-case ASCII hex digit.
-#[inline(always)]
-const fn hex_upper_half(half: u32) -> u64 {
-    const fn splat(b: u8) -> u64 {
-        u64::from_ne_bytes([b; 8])
+/// Upper-case ASCII hex of every byte value, two digits each.
+// `i` stays below 256 and each digit index below 16, the tables' lengths.
+#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
+const HEX_PAIRS: [[u8; 2]; 256] = {
+    let digits = b"0123456789ABCDEF";
+    let mut t = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = [digits[i >> 4], digits[i & 0xF]];
+        i += 1;
     }
-    let mut x = half as u64;
-    x = (x | x << 16) & 0x0000_FFFF_0000_FFFF;
-    x = (x | x << 8) & 0x00FF_00FF_00FF_00FF;
-    x = (x | x << 4) & splat(0x0F);
-    // A byte holding 10..=15 reaches 0x10 when 6 is added: its bit 4 picks the letters. No
-    // byte exceeds 0x15 or, below, 0x46, so nothing carries into the next byte.
-    let letters = ((x + splat(0x06)) >> 4) & splat(0x01);
-    x + splat(b'0') + letters * (b'A' - b'0' - 10) as u64
-}
+    t
+};
 
 /// The 16 upper-case ASCII hex digits of `word`, most significant first (the bytes
 /// `codec::hex_upper_into` writes for `word.to_be_bytes()`).
 #[inline(always)]
-// Each cast keeps one half of the word.
-#[allow(clippy::cast_possible_truncation)]
-pub(crate) const fn hex_upper_word(word: u64) -> [u8; 16] {
-    let hi = hex_upper_half((word >> 32) as u32) as u128;
-    let lo = hex_upper_half(word as u32) as u128;
-    (hi << 64 | lo).to_be_bytes()
+pub(crate) fn hex_upper_word(word: u64) -> [u8; 16] {
+    let mut hex = [0u8; 16];
+    for (pair, byte) in hex.chunks_exact_mut(2).zip(word.to_be_bytes()) {
+        pair.copy_from_slice(&lut_pair(byte));
+    }
+    hex
+}
+
+/// The two hex digits of `byte`.
+#[inline(always)]
+fn lut_pair(byte: u8) -> [u8; 2] {
+    HEX_PAIRS
+        .get(usize::from(byte))
+        .copied()
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
