@@ -25,8 +25,12 @@ pub(crate) struct Value {
 /// set) or from a decoded [`MessageView`], edited, and encoded.
 ///
 /// Values are kept in their wire form in [`Bytes`], so a message made from a decoded buffer
-/// shares that buffer instead of copying each field, and encoding copies each field once.
-#[derive(Clone, PartialEq, Eq, Hash)]
+/// shares that buffer instead of copying each field, and encoding copies each field once:
+/// fields that still lie side by side in the decoded buffer, each after the length prefix the
+/// spec writes for it, are copied from it together.
+///
+/// Two messages are equal when their header, MTI and fields are, whatever buffers hold them.
+#[derive(Clone)]
 pub struct Message {
     header: Bytes,
     mti: Mti,
@@ -35,6 +39,24 @@ pub struct Message {
     /// The bitmap words of `fields` (without the secondary/tertiary flags), kept up to date
     /// with every change to `fields`.
     words: [u64; 3],
+    /// The buffer the message was decoded from (empty for a message built field by field).
+    source: Bytes,
+}
+
+impl PartialEq for Message {
+    fn eq(&self, other: &Self) -> bool {
+        self.header == other.header && self.mti == other.mti && self.fields == other.fields
+    }
+}
+
+impl Eq for Message {}
+
+impl core::hash::Hash for Message {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.header.hash(state);
+        self.mti.hash(state);
+        self.fields.hash(state);
+    }
 }
 
 impl Message {
@@ -46,6 +68,7 @@ impl Message {
             mti,
             fields: Vec::new(),
             words: [0; 3],
+            source: Bytes::new(),
         }
     }
 
@@ -93,6 +116,7 @@ impl Message {
             mti: view.mti(),
             words: words_of(&fields),
             fields,
+            source: buf.clone(),
         }
     }
 
@@ -238,6 +262,7 @@ impl Message {
             mti: self.mti,
             words: words_of(&fields),
             fields,
+            source: self.source.clone(),
         }
     }
 
@@ -332,20 +357,42 @@ impl Message {
                 Element::Header,
             ));
         }
-        let ([first, second, third], count) = self.plan_bitmap(spec)?;
-        // Short pieces gather in `stage` and reach `out` in one copy.
+        let (words, count) = self.plan_bitmap(spec)?;
+        if self.source.is_empty() {
+            self.encode_staged(spec, words, count, out)
+        } else {
+            self.encode_runs(spec, words, count, out)
+        }
+    }
+
+    /// [`Message::encode`] after the checks of the header and bitmap, for a message built field
+    /// by field: short pieces gather in a stack buffer and reach `out` in one copy.
+    #[inline(always)]
+    fn encode_staged<B: BufMut>(
+        &self,
+        spec: &Spec,
+        [first, second, third]: [u64; 3],
+        count: usize,
+        out: &mut B,
+    ) -> Result<(), EncodeError> {
+        let layout = spec.layout();
         let mut buf = write::STAGE_BUF;
         let mut stage = write::Stage::new(&mut buf);
         if !self.header.is_empty() {
             stage.put(&self.header, out);
         }
-        write_mti(self.mti, layout.mti_encoding, &mut stage, out);
-        write_bitmap(first, layout.bitmap_encoding_of(1), &mut stage, out);
-        if count >= 2 {
-            write_bitmap(second, layout.bitmap_encoding_of(2), &mut stage, out);
+        match mti_wire(self.mti, layout.mti_encoding) {
+            Wire::Two(b) => stage.put_array(&b, out),
+            Wire::Four(b) => stage.put_array(&b, out),
         }
-        if count >= 3 {
-            write_bitmap(third, layout.bitmap_encoding_of(3), &mut stage, out);
+        for (word, which) in [(first, 1), (second, 2), (third, 3)] {
+            if usize::from(which) > count {
+                break;
+            }
+            match bitmap_wire(word, layout.bitmap_encoding_of(which)) {
+                BitmapWire::Eight(b) => stage.put_array(&b, out),
+                BitmapWire::Sixteen(b) => stage.put_array(&b, out),
+            }
         }
         for (n, v) in &self.fields {
             let plan = spec.encode_plan(*n);
@@ -371,6 +418,93 @@ impl Message {
         Ok(())
     }
 
+    /// [`Message::encode`] after the checks of the header and bitmap, for a message decoded
+    /// from `source`: fields that lie side by side in `source`, each after the prefix the spec
+    /// writes for it, are taken as one run `source[run.0..run.1]`, written when a field breaks
+    /// it; other fields are written as they come.
+    #[inline(always)]
+    fn encode_runs<B: BufMut>(
+        &self,
+        spec: &Spec,
+        [first, second, third]: [u64; 3],
+        count: usize,
+        out: &mut B,
+    ) -> Result<(), EncodeError> {
+        let layout = spec.layout();
+        if !self.header.is_empty() {
+            out.put_slice(&self.header);
+        }
+        match mti_wire(self.mti, layout.mti_encoding) {
+            Wire::Two(b) => out.put_slice(&b),
+            Wire::Four(b) => out.put_slice(&b),
+        }
+        for (word, which) in [(first, 1), (second, 2), (third, 3)] {
+            if usize::from(which) > count {
+                break;
+            }
+            match bitmap_wire(word, layout.bitmap_encoding_of(which)) {
+                BitmapWire::Eight(b) => out.put_slice(&b),
+                BitmapWire::Sixteen(b) => out.put_slice(&b),
+            }
+        }
+        let source: &[u8] = &self.source;
+        let base = source.as_ptr() as usize;
+        // Always `run.0 <= run.1 <= source.len()`.
+        let mut run = (0, 0);
+        for (n, v) in &self.fields {
+            let plan = spec.encode_plan(*n);
+            let wire: &[u8] = &v.wire;
+            // Where the value lies in `source`, if it is a slice of it: the same memory holds
+            // the same bytes.
+            let at = (wire.as_ptr() as usize).wrapping_sub(base);
+            // The common case first.
+            if plan.fixed_len != 0 {
+                check_fixed_len(*n, v, plan.fixed_len)?;
+                // No overflow: `run.1 <= source.len()`, and a slice is at most `isize::MAX` long.
+                let end = run.1 + wire.len();
+                if at == run.1 && end <= source.len() {
+                    run.1 = end;
+                    continue;
+                }
+                put_run(source, &mut run, out);
+                if at <= source.len() && source.len() - at >= wire.len() {
+                    run = (at, at + wire.len());
+                } else {
+                    out.put_slice(wire);
+                }
+                continue;
+            }
+            match plan.other {
+                OtherPlan::AsciiPrefixed { width, min, max } => {
+                    check_prefixed_len(*n, v, min, max)?;
+                    let w = usize::from(width);
+                    if at == run.1 + w && write::prefixed_in(source, run.1, width, wire.len()) {
+                        run.1 = at + wire.len();
+                        continue;
+                    }
+                    put_run(source, &mut run, out);
+                    match at.checked_sub(w) {
+                        Some(start) if write::prefixed_in(source, start, width, wire.len()) => {
+                            run = (start, at + wire.len());
+                        }
+                        _ => {
+                            write::put_ascii_decimal(v.len, width, out);
+                            out.put_slice(wire);
+                        }
+                    }
+                }
+                OtherPlan::General => {
+                    put_run(source, &mut run, out);
+                    write_general_prefix(spec, *n, v, out)?;
+                    out.put_slice(wire);
+                }
+                OtherPlan::Undefined => return Err(not_in_spec(*n)),
+            }
+        }
+        put_run(source, &mut run, out);
+        Ok(())
+    }
+
     /// Encodes into a new `Vec<u8>` of exactly the right size.
     ///
     /// # Errors
@@ -390,6 +524,18 @@ fn spec_field(spec: &Spec, n: u16) -> Result<&FieldSpec, EncodeError> {
 #[cold]
 fn not_in_spec(n: u16) -> EncodeError {
     EncodeError::new(EncodeErrorKind::FieldNotInSpec, Element::Field(n))
+}
+
+/// Writes `source[run.0..run.1]`, fields taken from the buffer a message was decoded from,
+/// and empties the run where it ended.
+#[inline(always)]
+fn put_run<B: BufMut>(source: &[u8], run: &mut (usize, usize), out: &mut B) {
+    if run.1 > run.0 {
+        if let Some(bytes) = source.get(run.0..run.1) {
+            out.put_slice(bytes);
+        }
+    }
+    run.0 = run.1;
 }
 
 /// Checks a value of a field of [`OtherPlan::General`] and writes its length prefix, if any.
@@ -618,39 +764,38 @@ pub(crate) fn make_value(fs: &FieldSpec, n: u16, text: &[u8]) -> Result<Value, E
     })
 }
 
+/// The wire form of an MTI: four characters or two BCD bytes.
+enum Wire {
+    Two([u8; 2]),
+    Four([u8; 4]),
+}
+
 #[inline(always)]
-fn write_mti<B: BufMut>(
-    mti: Mti,
-    encoding: MtiEncoding,
-    stage: &mut write::Stage<'_>,
-    out: &mut B,
-) {
+fn mti_wire(mti: Mti, encoding: MtiEncoding) -> Wire {
     let [a, b, c, d] = *mti.as_bytes();
     match encoding {
-        MtiEncoding::Ascii => stage.put_array(&[a, b, c, d], out),
-        MtiEncoding::Ebcdic => {
-            stage.put_array(&[a, b, c, d].map(|x| lut(&ASCII_TO_EBCDIC, x)), out);
-        }
+        MtiEncoding::Ascii => Wire::Four([a, b, c, d]),
+        MtiEncoding::Ebcdic => Wire::Four([a, b, c, d].map(|x| lut(&ASCII_TO_EBCDIC, x))),
         MtiEncoding::Bcd => {
             let z = b'0';
-            stage.put_array(&[(a - z) << 4 | (b - z), (c - z) << 4 | (d - z)], out);
+            Wire::Two([(a - z) << 4 | (b - z), (c - z) << 4 | (d - z)])
         }
     }
 }
 
+/// The wire form of a bitmap word: eight raw bytes or sixteen hex characters.
+enum BitmapWire {
+    Eight([u8; 8]),
+    Sixteen([u8; 16]),
+}
+
 #[inline(always)]
-fn write_bitmap<B: BufMut>(
-    word: u64,
-    encoding: BitmapEncoding,
-    stage: &mut write::Stage<'_>,
-    out: &mut B,
-) {
+fn bitmap_wire(word: u64, encoding: BitmapEncoding) -> BitmapWire {
     match encoding {
-        BitmapEncoding::Binary => stage.put_array(&word.to_be_bytes(), out),
-        BitmapEncoding::AsciiHex => stage.put_array(&write::hex_upper_word(word), out),
+        BitmapEncoding::Binary => BitmapWire::Eight(word.to_be_bytes()),
+        BitmapEncoding::AsciiHex => BitmapWire::Sixteen(write::hex_upper_word(word)),
         BitmapEncoding::EbcdicHex => {
-            let hex = write::hex_upper_word(word).map(|x| lut(&ASCII_TO_EBCDIC, x));
-            stage.put_array(&hex, out);
+            BitmapWire::Sixteen(write::hex_upper_word(word).map(|x| lut(&ASCII_TO_EBCDIC, x)))
         }
     }
 }

@@ -95,12 +95,69 @@ impl<'b> Stage<'b> {
     pub(crate) fn put_ascii_decimal<B: BufMut>(&mut self, value: usize, width: u8, out: &mut B) {
         match width {
             1 => self.put_array(&ascii_decimal::<1>(value), out),
-            2 => self.put_array(&ascii_decimal::<2>(value), out),
+            2 => self.put_array(&decimal2(value), out),
             3 => self.put_array(&ascii_decimal::<3>(value), out),
             4 => self.put_array(&ascii_decimal::<4>(value), out),
             5 => self.put_array(&ascii_decimal::<5>(value), out),
             _ => self.put_array(&ascii_decimal::<6>(value), out),
         }
+    }
+}
+
+/// Whether `source[at..]` holds the low `width` ASCII decimal digits of `len` (nothing when
+/// `width` is 0), then at least `len` more bytes; `false` for a `width` above 6.
+#[inline(always)]
+pub(crate) fn prefixed_in(source: &[u8], at: usize, width: u8, len: usize) -> bool {
+    let Some(rest) = source.get(at..) else {
+        return false;
+    };
+    if rest.len() < usize::from(width) + len {
+        return false;
+    }
+    match width {
+        0 => true,
+        1 => rest.first_chunk() == Some(&ascii_decimal::<1>(len)),
+        2 => rest.first_chunk() == Some(&decimal2(len)),
+        3 => rest.first_chunk() == Some(&ascii_decimal::<3>(len)),
+        4 => rest.first_chunk() == Some(&ascii_decimal::<4>(len)),
+        5 => rest.first_chunk() == Some(&ascii_decimal::<5>(len)),
+        6 => rest.first_chunk() == Some(&ascii_decimal::<6>(len)),
+        _ => false,
+    }
+}
+
+/// Puts the low `width` decimal digits of `value` in ASCII (6 for a `width` of 0 or above 6).
+#[inline(always)]
+pub(crate) fn put_ascii_decimal<B: BufMut>(value: usize, width: u8, out: &mut B) {
+    match width {
+        1 => out.put_slice(&ascii_decimal::<1>(value)),
+        2 => out.put_slice(&decimal2(value)),
+        3 => out.put_slice(&ascii_decimal::<3>(value)),
+        4 => out.put_slice(&ascii_decimal::<4>(value)),
+        5 => out.put_slice(&ascii_decimal::<5>(value)),
+        _ => out.put_slice(&ascii_decimal::<6>(value)),
+    }
+}
+
+/// ASCII `00` to `99`.
+// `i` stays below 100 and each digit below 10.
+#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
+const DIGIT_PAIRS: [[u8; 2]; 100] = {
+    let mut t = [[0u8; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    t
+};
+
+/// The low 2 decimal digits of `value` in ASCII (a look-up below 100).
+#[inline(always)]
+fn decimal2(value: usize) -> [u8; 2] {
+    match DIGIT_PAIRS.get(value) {
+        Some(pair) => *pair,
+        None => ascii_decimal::<2>(value),
     }
 }
 
