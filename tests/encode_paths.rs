@@ -8,7 +8,9 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    // Widths, field numbers and letters are small numbers that fit every target type.
+    clippy::cast_possible_truncation
 )]
 
 use bytes::Bytes;
