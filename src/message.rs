@@ -385,14 +385,12 @@ impl Message {
             Wire::Two(b) => stage.put_array(&b, out),
             Wire::Four(b) => stage.put_array(&b, out),
         }
-        for (word, which) in [(first, 1), (second, 2), (third, 3)] {
-            if usize::from(which) > count {
-                break;
-            }
-            match bitmap_wire(word, layout.bitmap_encoding_of(which)) {
-                BitmapWire::Eight(b) => stage.put_array(&b, out),
-                BitmapWire::Sixteen(b) => stage.put_array(&b, out),
-            }
+        stage_bitmap(first, layout.bitmap_encoding_of(1), &mut stage, out);
+        if count >= 2 {
+            stage_bitmap(second, layout.bitmap_encoding_of(2), &mut stage, out);
+        }
+        if count >= 3 {
+            stage_bitmap(third, layout.bitmap_encoding_of(3), &mut stage, out);
         }
         for (n, v) in &self.fields {
             let plan = spec.encode_plan(*n);
@@ -431,26 +429,31 @@ impl Message {
         out: &mut B,
     ) -> Result<(), EncodeError> {
         let layout = spec.layout();
-        if !self.header.is_empty() {
-            out.put_slice(&self.header);
-        }
-        match mti_wire(self.mti, layout.mti_encoding) {
-            Wire::Two(b) => out.put_slice(&b),
-            Wire::Four(b) => out.put_slice(&b),
-        }
-        for (word, which) in [(first, 1), (second, 2), (third, 3)] {
-            if usize::from(which) > count {
-                break;
-            }
-            match bitmap_wire(word, layout.bitmap_encoding_of(which)) {
-                BitmapWire::Eight(b) => out.put_slice(&b),
-                BitmapWire::Sixteen(b) => out.put_slice(&b),
-            }
-        }
         let source: &[u8] = &self.source;
         let base = source.as_ptr() as usize;
         // Always `run.0 <= run.1 <= source.len()`.
         let mut run = (0, 0);
+        // The header, MTI and bitmaps join the run when `source` holds the same bytes there.
+        if !self.header.is_empty() {
+            let at = (self.header.as_ptr() as usize).wrapping_sub(base);
+            let end = run.1 + self.header.len();
+            if at == run.1 && end <= source.len() {
+                run.1 = end;
+            } else {
+                out.put_slice(&self.header);
+            }
+        }
+        match mti_wire(self.mti, layout.mti_encoding) {
+            Wire::Two(b) => run_or_put(source, &mut run, &b, out),
+            Wire::Four(b) => run_or_put(source, &mut run, &b, out),
+        }
+        run_bitmap(source, &mut run, first, layout.bitmap_encoding_of(1), out);
+        if count >= 2 {
+            run_bitmap(source, &mut run, second, layout.bitmap_encoding_of(2), out);
+        }
+        if count >= 3 {
+            run_bitmap(source, &mut run, third, layout.bitmap_encoding_of(3), out);
+        }
         for (n, v) in &self.fields {
             let plan = spec.encode_plan(*n);
             let wire: &[u8] = &v.wire;
@@ -536,6 +539,23 @@ fn put_run<B: BufMut>(source: &[u8], run: &mut (usize, usize), out: &mut B) {
         }
     }
     run.0 = run.1;
+}
+
+/// Adds `piece` to the run when `source` holds it right after the run; otherwise writes the
+/// run, then `piece`.
+#[inline(always)]
+fn run_or_put<const K: usize, B: BufMut>(
+    source: &[u8],
+    run: &mut (usize, usize),
+    piece: &[u8; K],
+    out: &mut B,
+) {
+    if source.get(run.1..).and_then(<[u8]>::first_chunk::<K>) == Some(piece) {
+        run.1 += K;
+    } else {
+        put_run(source, run, out);
+        out.put_slice(piece);
+    }
 }
 
 /// Checks a value of a field of [`OtherPlan::General`] and writes its length prefix, if any.
@@ -780,6 +800,35 @@ fn mti_wire(mti: Mti, encoding: MtiEncoding) -> Wire {
             let z = b'0';
             Wire::Two([(a - z) << 4 | (b - z), (c - z) << 4 | (d - z)])
         }
+    }
+}
+
+/// Stages a bitmap word as `encoding` says.
+#[inline(always)]
+fn stage_bitmap<B: BufMut>(
+    word: u64,
+    encoding: BitmapEncoding,
+    stage: &mut write::Stage<'_>,
+    out: &mut B,
+) {
+    match bitmap_wire(word, encoding) {
+        BitmapWire::Eight(b) => stage.put_array(&b, out),
+        BitmapWire::Sixteen(b) => stage.put_array(&b, out),
+    }
+}
+
+/// Adds a bitmap word, as `encoding` says, to the run or writes it (see [`run_or_put`]).
+#[inline(always)]
+fn run_bitmap<B: BufMut>(
+    source: &[u8],
+    run: &mut (usize, usize),
+    word: u64,
+    encoding: BitmapEncoding,
+    out: &mut B,
+) {
+    match bitmap_wire(word, encoding) {
+        BitmapWire::Eight(b) => run_or_put(source, run, &b, out),
+        BitmapWire::Sixteen(b) => run_or_put(source, run, &b, out),
     }
 }
 

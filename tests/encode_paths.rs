@@ -417,3 +417,41 @@ fn encodes_long_fields_and_long_messages() {
     let decoded = Message::decode(&spec, Bytes::from(expected.clone())).unwrap();
     assert_eq!(encode(&spec, &decoded).unwrap(), expected);
 }
+
+#[test]
+fn re_encodes_headers_from_the_decoded_buffer_or_as_set() {
+    let base = ascii();
+    let spec = Spec::new(
+        "with header",
+        base.layout().with_header(5),
+        base.fields().map(|(n, fs)| (n, fs.clone())),
+    )
+    .unwrap();
+    let mut wire = b"H0001".to_vec();
+    wire.extend_from_slice(REQ_0200);
+    let decoded = Message::decode(&spec, Bytes::from(wire.clone())).unwrap();
+    assert_eq!(decoded.header(), b"H0001");
+    assert_eq!(encode(&spec, &decoded).unwrap(), wire);
+    let mut changed = decoded.clone();
+    changed.set_header(&b"H0002"[..]);
+    let mut expected = b"H0002".to_vec();
+    expected.extend_from_slice(REQ_0200);
+    assert_eq!(encode(&spec, &changed).unwrap(), expected);
+    assert_eq!(encode(&spec, &rebuilt(&spec, &changed)).unwrap(), expected);
+    // The header of another buffer, and a header that does not fit the spec.
+    changed.set_header(Bytes::from(wire.clone()).slice(0..5));
+    assert_eq!(encode(&spec, &changed).unwrap(), wire);
+    changed.set_header(&b"H01"[..]);
+    // (`encoded_len` counts the spec's header length and does not check the header.)
+    let e = changed.encode(&spec, &mut Vec::new()).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.element()),
+        (
+            EncodeErrorKind::HeaderLength {
+                expected: 5,
+                actual: 3
+            },
+            Element::Header
+        )
+    );
+}

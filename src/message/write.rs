@@ -114,6 +114,10 @@ pub(crate) fn prefixed_in(source: &[u8], at: usize, width: u8, len: usize) -> bo
     if rest.len() < usize::from(width) + len {
         return false;
     }
+    // The usual LL prefix first.
+    if width == 2 {
+        return rest.first_chunk() == Some(&decimal2(len));
+    }
     match width {
         0 => true,
         1 => rest.first_chunk() == Some(&ascii_decimal::<1>(len)),
