@@ -1,5 +1,6 @@
 //! [`Message`], the owned and editable form of a message, and its encoder.
 
+mod head;
 mod write;
 
 use crate::bitmap::Bitmap;
@@ -7,8 +8,8 @@ use crate::codec::{self, lut, ASCII_TO_EBCDIC};
 use crate::error::{DecodeError, Element, EncodeError, EncodeErrorKind};
 use crate::mti::Mti;
 use crate::spec::{
-    BitmapEncoding, ContentClass, Encoding, FieldSpec, MtiEncoding, OtherPlan, Padding,
-    PrefixCounts, Spec,
+    BitmapEncoding, ContentClass, Encoding, FieldSpec, MessageLayout, MtiEncoding, OtherPlan,
+    Padding, PrefixCounts, Spec,
 };
 use crate::view::{check_content, FieldView, MessageView};
 use bytes::{BufMut, Bytes, BytesMut};
@@ -41,6 +42,8 @@ pub struct Message {
     words: [u64; 3],
     /// The buffer the message was decoded from (empty for a message built field by field).
     source: Bytes,
+    /// What the start of `source` holds, when it is what the encoder writes.
+    head: Option<head::Head>,
 }
 
 impl PartialEq for Message {
@@ -69,6 +72,7 @@ impl Message {
             fields: Vec::new(),
             words: [0; 3],
             source: Bytes::new(),
+            head: None,
         }
     }
 
@@ -117,6 +121,7 @@ impl Message {
             words: words_of(&fields),
             fields,
             source: buf.clone(),
+            head: head::Head::of(view),
         }
     }
 
@@ -263,6 +268,7 @@ impl Message {
             words: words_of(&fields),
             fields,
             source: self.source.clone(),
+            head: self.head,
         }
     }
 
@@ -433,26 +439,19 @@ impl Message {
         let base = source.as_ptr() as usize;
         // Always `run.0 <= run.1 <= source.len()`.
         let mut run = (0, 0);
-        // The header, MTI and bitmaps join the run when `source` holds the same bytes there.
-        if !self.header.is_empty() {
-            let at = (self.header.as_ptr() as usize).wrapping_sub(base);
-            let end = run.1 + self.header.len();
-            if at == run.1 && end <= source.len() {
-                run.1 = end;
-            } else {
-                out.put_slice(&self.header);
-            }
-        }
-        match mti_wire(self.mti, layout.mti_encoding) {
-            Wire::Two(b) => run_or_put(source, &mut run, &b, out),
-            Wire::Four(b) => run_or_put(source, &mut run, &b, out),
-        }
-        run_bitmap(source, &mut run, first, layout.bitmap_encoding_of(1), out);
-        if count >= 2 {
-            run_bitmap(source, &mut run, second, layout.bitmap_encoding_of(2), out);
-        }
-        if count >= 3 {
-            run_bitmap(source, &mut run, third, layout.bitmap_encoding_of(3), out);
+        // The header, MTI and bitmaps join the run when `source` holds the same bytes there:
+        // known from the decoding when they are unchanged, else compared.
+        let same_head = self.head.filter(|h| {
+            h.mti == self.mti
+                && h.words == [first, second, third]
+                && h.layout == *layout
+                && h.len <= source.len()
+                && (self.header.is_empty() || self.header.as_ptr() as usize == base)
+        });
+        if let Some(h) = same_head {
+            run.1 = h.len;
+        } else {
+            self.run_head(layout, [first, second, third], count, source, &mut run, out);
         }
         for (n, v) in &self.fields {
             let plan = spec.encode_plan(*n);
@@ -506,6 +505,42 @@ impl Message {
         }
         put_run(source, &mut run, out);
         Ok(())
+    }
+
+    /// Writes the header, MTI and bitmaps for [`Message::encode_runs`], each taken into the run
+    /// when `source` holds the same bytes after it.
+    #[inline(always)]
+    fn run_head<B: BufMut>(
+        &self,
+        layout: &MessageLayout,
+        [first, second, third]: [u64; 3],
+        count: usize,
+        source: &[u8],
+        run: &mut (usize, usize),
+        out: &mut B,
+    ) {
+        let base = source.as_ptr() as usize;
+        if !self.header.is_empty() {
+            let at = (self.header.as_ptr() as usize).wrapping_sub(base);
+            let end = run.1 + self.header.len();
+            if at == run.1 && end <= source.len() {
+                run.1 = end;
+            } else {
+                put_run(source, run, out);
+                out.put_slice(&self.header);
+            }
+        }
+        match mti_wire(self.mti, layout.mti_encoding) {
+            Wire::Two(b) => run_or_put(source, run, &b, out),
+            Wire::Four(b) => run_or_put(source, run, &b, out),
+        }
+        run_bitmap(source, run, first, layout.bitmap_encoding_of(1), out);
+        if count >= 2 {
+            run_bitmap(source, run, second, layout.bitmap_encoding_of(2), out);
+        }
+        if count >= 3 {
+            run_bitmap(source, run, third, layout.bitmap_encoding_of(3), out);
+        }
     }
 
     /// Encodes into a new `Vec<u8>` of exactly the right size.

@@ -455,3 +455,40 @@ fn re_encodes_headers_from_the_decoded_buffer_or_as_set() {
         )
     );
 }
+
+#[test]
+fn writes_the_head_afresh_when_the_decoded_one_is_not_the_encoders() {
+    // A lower-case bitmap, and a secondary bitmap flagged with no field above 64: both decode,
+    // and both are written as the encoder writes them.
+    let lower = REQ_0200.to_ascii_lowercase();
+    let mut lower_expected = REQ_0200[..20].to_vec();
+    lower_expected.extend_from_slice(&lower[20..]);
+    let mut secondary = b"0200F238048028C080000000000000000000".to_vec();
+    secondary.extend_from_slice(&REQ_0200[20..]);
+    for (what, wire) in [("lower-case hex", lower), ("empty secondary", secondary)] {
+        let view = MessageView::decode(ascii(), &wire).unwrap();
+        let decoded = Message::decode(ascii(), Bytes::from(wire.clone())).unwrap();
+        let expected = encode(ascii(), &rebuilt(ascii(), &decoded)).unwrap();
+        assert_eq!(encode(ascii(), &decoded).unwrap(), expected, "{what}");
+        assert_eq!(
+            encode(ascii(), &Message::from_view(&view)).unwrap(),
+            expected,
+            "{what}"
+        );
+        assert_eq!(&expected[..20], &REQ_0200[..20], "{what}");
+    }
+    // The same fields in a layout with a binary bitmap and a BCD MTI.
+    let base = ascii();
+    let layout = MessageLayout::new(MtiEncoding::Bcd, BitmapEncoding::Binary);
+    let binary = Spec::new(
+        "binary head",
+        layout,
+        base.fields().map(|(n, f)| (n, f.clone())),
+    )
+    .unwrap();
+    let decoded = Message::decode(ascii(), Bytes::from_static(REQ_0200)).unwrap();
+    let out = encode(&binary, &decoded).unwrap();
+    assert_eq!(&out[..10], b"\x02\x00\x72\x38\x04\x80\x28\xC0\x80\x00");
+    assert_eq!(&out[10..], &REQ_0200[20..]);
+    assert_eq!(out, encode(&binary, &rebuilt(ascii(), &decoded)).unwrap());
+}
