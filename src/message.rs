@@ -30,7 +30,9 @@ pub(crate) struct Value {
 /// fields that still lie side by side in the decoded buffer, each after the length prefix the
 /// spec writes for it, are copied from it together.
 ///
-/// Two messages are equal when their header, MTI and fields are, whatever buffers hold them.
+/// A decoded message keeps the buffer it was decoded from (shared, not copied) for as long as
+/// it lives, even after its fields are replaced. Two messages are equal when their header, MTI
+/// and fields are, whatever buffers hold them.
 #[derive(Clone)]
 pub struct Message {
     header: Bytes,
