@@ -511,7 +511,7 @@ fn re_encodes_every_subset_of_the_reference_fields_as_built_messages_do() {
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
-        if !keep.is_empty() && state % 3 == 0 {
+        if !keep.is_empty() && state.is_multiple_of(3) {
             let n = keep[(state >> 8) as usize % keep.len()];
             let text = m.field(ascii(), n).unwrap().to_text();
             m.set(ascii(), n, text).unwrap();
