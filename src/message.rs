@@ -324,16 +324,18 @@ impl Message {
     /// Works out the bitmap words with their flags, and how many bitmaps go on the wire.
     #[inline]
     fn plan_bitmap(&self, spec: &Spec) -> Result<([u64; 3], usize), EncodeError> {
+        // The fields lie in 2–192: a field above 64 leaves a bit in the second or third word,
+        // one above 128 in the third.
         let [mut first, mut second, third] = self.words;
-        let highest = self.fields.last().map_or(0, |(n, _)| *n);
         let mut count = 1;
-        if highest > 64 {
+        if second | third != 0 {
             // Bit 1: a secondary bitmap follows.
             first |= 1 << 63;
             count = 2;
         }
-        if highest > 128 {
+        if third != 0 {
             if !spec.layout().tertiary_bitmap {
+                let highest = self.fields.last().map_or(0, |(n, _)| *n);
                 return Err(EncodeError::new(
                     EncodeErrorKind::NoTertiaryBitmap,
                     Element::Field(highest),
@@ -412,8 +414,12 @@ impl Message {
                         stage.put_ascii_decimal(v.len, width, out);
                     }
                     OtherPlan::General => {
+                        // Written as it comes, after what is staged: staging does not pay for
+                        // itself across fields of other formats.
                         stage.flush(out);
                         write_general_prefix(spec, *n, v, out)?;
+                        out.put_slice(&v.wire);
+                        continue;
                     }
                     OtherPlan::Undefined => return Err(not_in_spec(*n)),
                 }
@@ -596,15 +602,14 @@ fn run_or_put<const K: usize, B: BufMut>(
 }
 
 /// Checks a value of a field of [`OtherPlan::General`] and writes its length prefix, if any.
-/// Kept out of line so that the fast path of [`Message::encode`] stays small.
-#[inline(never)]
+#[inline(always)]
 fn write_general_prefix<B: BufMut>(
     spec: &Spec,
     n: u16,
     v: &Value,
     out: &mut B,
 ) -> Result<(), EncodeError> {
-    let fs = spec_field(spec, n)?;
+    let fs = spec.field(n).ok_or_else(|| not_in_spec(n))?;
     check_len(fs, n, v)?;
     if let Some(prefix) = &fs.prefix {
         let count = fs.prefix_count(v.len, v.wire.len());
