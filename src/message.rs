@@ -449,15 +449,20 @@ impl Message {
         let mut run = (0, 0);
         // The header, MTI and bitmaps join the run when `source` holds the same bytes there:
         // known from the decoding when they are unchanged, else compared.
-        let same_head = self.head.filter(|h| {
-            h.mti == self.mti
-                && h.words == [first, second, third]
-                && h.layout == *layout
-                && h.len <= source.len()
-                && (self.header.is_empty() || self.header.as_ptr() as usize == base)
-        });
-        if let Some(h) = same_head {
-            run.1 = h.len;
+        let same_head = match &self.head {
+            Some(h)
+                if h.mti == self.mti
+                    && h.words == [first, second, third]
+                    && h.layout == *layout
+                    && h.len <= source.len()
+                    && (self.header.is_empty() || self.header.as_ptr() as usize == base) =>
+            {
+                Some(h.len)
+            }
+            _ => None,
+        };
+        if let Some(len) = same_head {
+            run.1 = len;
         } else {
             self.run_head(layout, [first, second, third], count, source, &mut run, out);
         }
