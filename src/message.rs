@@ -509,9 +509,30 @@ impl Message {
                     }
                 }
                 OtherPlan::General => {
-                    put_run(source, &mut run, out);
-                    write_general_prefix(spec, *n, v, out)?;
-                    out.put_slice(wire);
+                    let fs = spec.field(*n).ok_or_else(|| not_in_spec(*n))?;
+                    check_len(fs, *n, v)?;
+                    match &fs.prefix {
+                        // A fixed field: its value is all it writes, taken as above.
+                        None => {
+                            let end = run.1 + wire.len();
+                            if at == run.1 && end <= source.len() {
+                                run.1 = end;
+                                continue;
+                            }
+                            put_run(source, &mut run, out);
+                            if at <= source.len() && source.len() - at >= wire.len() {
+                                run = (at, at + wire.len());
+                            } else {
+                                out.put_slice(wire);
+                            }
+                        }
+                        Some(prefix) => {
+                            put_run(source, &mut run, out);
+                            let count = fs.prefix_count(v.len, v.wire.len());
+                            codec::prefix_write(prefix, count as u64, out);
+                            out.put_slice(wire);
+                        }
+                    }
                 }
                 OtherPlan::Undefined => return Err(not_in_spec(*n)),
             }
