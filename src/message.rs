@@ -1,11 +1,15 @@
 //! [`Message`], the owned and editable form of a message, and its encoder.
 
+mod head;
+mod write;
+
 use crate::bitmap::Bitmap;
 use crate::codec::{self, lut, ASCII_TO_EBCDIC};
 use crate::error::{DecodeError, Element, EncodeError, EncodeErrorKind};
 use crate::mti::Mti;
 use crate::spec::{
-    BitmapEncoding, ContentClass, Encoding, FieldSpec, MtiEncoding, Padding, PrefixCounts, Spec,
+    BitmapEncoding, ContentClass, Encoding, FieldSpec, MessageLayout, MtiEncoding, OtherPlan,
+    Padding, PrefixCounts, Spec,
 };
 use crate::view::{check_content, FieldView, MessageView};
 use bytes::{BufMut, Bytes, BytesMut};
@@ -22,13 +26,42 @@ pub(crate) struct Value {
 /// set) or from a decoded [`MessageView`], edited, and encoded.
 ///
 /// Values are kept in their wire form in [`Bytes`], so a message made from a decoded buffer
-/// shares that buffer instead of copying each field, and encoding copies each field once.
-#[derive(Clone, PartialEq, Eq, Hash)]
+/// shares that buffer instead of copying each field, and encoding copies each field once:
+/// fields that still lie side by side in the decoded buffer, each after the length prefix the
+/// spec writes for it, are copied from it together.
+///
+/// A decoded message keeps the buffer it was decoded from (shared, not copied) for as long as
+/// it lives, even after its fields are replaced. Two messages are equal when their header, MTI
+/// and fields are, whatever buffers hold them.
+#[derive(Clone)]
 pub struct Message {
     header: Bytes,
     mti: Mti,
     /// Sorted by field number, at most one entry per number.
     fields: Vec<(u16, Value)>,
+    /// The bitmap words of `fields` (without the secondary/tertiary flags), kept up to date
+    /// with every change to `fields`.
+    words: [u64; 3],
+    /// The buffer the message was decoded from (empty for a message built field by field).
+    source: Bytes,
+    /// What the start of `source` holds, when it is what the encoder writes.
+    head: Option<head::Head>,
+}
+
+impl PartialEq for Message {
+    fn eq(&self, other: &Self) -> bool {
+        self.header == other.header && self.mti == other.mti && self.fields == other.fields
+    }
+}
+
+impl Eq for Message {}
+
+impl core::hash::Hash for Message {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.header.hash(state);
+        self.mti.hash(state);
+        self.fields.hash(state);
+    }
 }
 
 impl Message {
@@ -39,6 +72,9 @@ impl Message {
             header: Bytes::new(),
             mti,
             fields: Vec::new(),
+            words: [0; 3],
+            source: Bytes::new(),
+            head: None,
         }
     }
 
@@ -69,7 +105,7 @@ impl Message {
                 _ => Bytes::copy_from_slice(part),
             }
         };
-        let fields = view
+        let fields: Vec<(u16, Value)> = view
             .fields()
             .map(|fv| {
                 (
@@ -84,7 +120,10 @@ impl Message {
         Self {
             header: slice(view.header()),
             mti: view.mti(),
+            words: words_of(&fields),
             fields,
+            source: buf.clone(),
+            head: head::Head::of(view),
         }
     }
 
@@ -164,7 +203,10 @@ impl Message {
                     slot.1 = value;
                 }
             }
-            Err(i) => self.fields.insert(i, (n, value)),
+            Err(i) => {
+                self.fields.insert(i, (n, value));
+                self.words = words_of(&self.fields);
+            }
         }
     }
 
@@ -173,6 +215,7 @@ impl Message {
         match self.fields.binary_search_by_key(&n, |(k, _)| *k) {
             Ok(i) => {
                 self.fields.remove(i);
+                self.words = words_of(&self.fields);
                 true
             }
             Err(_) => false,
@@ -193,11 +236,7 @@ impl Message {
     /// The bitmap of the fields present (without the secondary/tertiary flags).
     #[must_use]
     pub fn bitmap(&self) -> Bitmap {
-        let mut b = Bitmap::new();
-        for (n, _) in &self.fields {
-            b.insert(*n);
-        }
-        b
+        Bitmap::from_words(self.words)
     }
 
     /// Field `n` read through `spec` (the spec the message was built or decoded with).
@@ -219,15 +258,19 @@ impl Message {
     /// response or a reversal.
     #[must_use]
     pub fn with_only(&self, numbers: &[u16]) -> Self {
+        let fields: Vec<(u16, Value)> = self
+            .fields
+            .iter()
+            .filter(|(n, _)| numbers.contains(n))
+            .cloned()
+            .collect();
         Self {
             header: self.header.clone(),
             mti: self.mti,
-            fields: self
-                .fields
-                .iter()
-                .filter(|(n, _)| numbers.contains(n))
-                .cloned()
-                .collect(),
+            words: words_of(&fields),
+            fields,
+            source: self.source.clone(),
+            head: self.head,
         }
     }
 
@@ -255,33 +298,54 @@ impl Message {
                 .map(|b| layout.bitmap_encoding_of(b).wire_len())
                 .sum::<usize>();
         for (n, v) in &self.fields {
-            let fs = spec_field(spec, *n)?;
-            check_len(fs, *n, v)?;
-            total += fs.prefix.map_or(0, |p| p.wire_len()) + v.wire.len();
+            let plan = spec.encode_plan(*n);
+            let prefix = if plan.fixed_len != 0 {
+                check_fixed_len(*n, v, plan.fixed_len)?;
+                0
+            } else {
+                match plan.other {
+                    OtherPlan::AsciiPrefixed { width, min, max } => {
+                        check_prefixed_len(*n, v, min, max)?;
+                        usize::from(width)
+                    }
+                    OtherPlan::General => {
+                        let fs = spec_field(spec, *n)?;
+                        check_len(fs, *n, v)?;
+                        fs.prefix.map_or(0, |p| p.wire_len())
+                    }
+                    OtherPlan::Undefined => return Err(not_in_spec(*n)),
+                }
+            };
+            total += prefix + v.wire.len();
         }
         Ok(total)
     }
 
     /// Works out the bitmap words with their flags, and how many bitmaps go on the wire.
+    #[inline]
     fn plan_bitmap(&self, spec: &Spec) -> Result<([u64; 3], usize), EncodeError> {
-        let mut bitmap = self.bitmap();
-        let highest = self.fields.last().map_or(0, |(n, _)| *n);
+        // The fields lie in 2–192: a field above 64 leaves a bit in the second or third word,
+        // one above 128 in the third.
+        let [mut first, mut second, third] = self.words;
         let mut count = 1;
-        if highest > 64 {
-            bitmap.insert(1);
+        if second | third != 0 {
+            // Bit 1: a secondary bitmap follows.
+            first |= 1 << 63;
             count = 2;
         }
-        if highest > 128 {
+        if third != 0 {
             if !spec.layout().tertiary_bitmap {
+                let highest = self.fields.last().map_or(0, |(n, _)| *n);
                 return Err(EncodeError::new(
                     EncodeErrorKind::NoTertiaryBitmap,
                     Element::Field(highest),
                 ));
             }
-            bitmap.insert(65);
+            // Bit 65: a tertiary bitmap follows.
+            second |= 1 << 63;
             count = 3;
         }
-        Ok((bitmap.words(), count))
+        Ok(([first, second, third], count))
     }
 
     /// Encodes the message with `spec` into `out` (a `Vec<u8>` or `BytesMut`, which can be
@@ -304,21 +368,213 @@ impl Message {
             ));
         }
         let (words, count) = self.plan_bitmap(spec)?;
-        out.put_slice(&self.header);
-        write_mti(self.mti, layout.mti_encoding, out);
-        for (which, w) in (1..=3u8).zip(words.iter()).take(count) {
-            write_bitmap(*w, layout.bitmap_encoding_of(which), out);
+        if self.source.is_empty() {
+            self.encode_staged(spec, words, count, out)
+        } else {
+            self.encode_runs(spec, words, count, out)
+        }
+    }
+
+    /// [`Message::encode`] after the checks of the header and bitmap, for a message built field
+    /// by field: short pieces gather in a stack buffer and reach `out` in one copy.
+    #[inline(always)]
+    fn encode_staged<B: BufMut>(
+        &self,
+        spec: &Spec,
+        [first, second, third]: [u64; 3],
+        count: usize,
+        out: &mut B,
+    ) -> Result<(), EncodeError> {
+        let layout = spec.layout();
+        let mut buf = write::STAGE_BUF;
+        let mut stage = write::Stage::new(&mut buf);
+        if !self.header.is_empty() {
+            stage.put(&self.header, out);
+        }
+        match mti_wire(self.mti, layout.mti_encoding) {
+            Wire::Two(b) => stage.put_array(&b, out),
+            Wire::Four(b) => stage.put_array(&b, out),
+        }
+        stage_bitmap(first, layout.bitmap_encoding_of(1), &mut stage, out);
+        if count >= 2 {
+            stage_bitmap(second, layout.bitmap_encoding_of(2), &mut stage, out);
+        }
+        if count >= 3 {
+            stage_bitmap(third, layout.bitmap_encoding_of(3), &mut stage, out);
         }
         for (n, v) in &self.fields {
-            let fs = spec_field(spec, *n)?;
-            check_len(fs, *n, v)?;
-            if let Some(prefix) = &fs.prefix {
-                let count = fs.prefix_count(v.len, v.wire.len());
-                codec::prefix_write(prefix, count as u64, out);
+            let plan = spec.encode_plan(*n);
+            // The common case first.
+            if plan.fixed_len != 0 {
+                check_fixed_len(*n, v, plan.fixed_len)?;
+            } else {
+                match plan.other {
+                    OtherPlan::AsciiPrefixed { width, min, max } => {
+                        check_prefixed_len(*n, v, min, max)?;
+                        stage.put_ascii_decimal(v.len, width, out);
+                    }
+                    OtherPlan::General => {
+                        // Written as it comes, after what is staged: staging does not pay for
+                        // itself across fields of other formats.
+                        stage.flush(out);
+                        write_general_prefix(spec, *n, v, out)?;
+                        out.put_slice(&v.wire);
+                        continue;
+                    }
+                    OtherPlan::Undefined => return Err(not_in_spec(*n)),
+                }
             }
-            out.put_slice(&v.wire);
+            stage.put(&v.wire, out);
         }
+        stage.flush(out);
         Ok(())
+    }
+
+    /// [`Message::encode`] after the checks of the header and bitmap, for a message decoded
+    /// from `source`: fields that lie side by side in `source`, each after the prefix the spec
+    /// writes for it, are taken as one run `source[run.0..run.1]`, written when a field breaks
+    /// it; other fields are written as they come.
+    #[inline(always)]
+    fn encode_runs<B: BufMut>(
+        &self,
+        spec: &Spec,
+        [first, second, third]: [u64; 3],
+        count: usize,
+        out: &mut B,
+    ) -> Result<(), EncodeError> {
+        let layout = spec.layout();
+        let source: &[u8] = &self.source;
+        let base = source.as_ptr() as usize;
+        // Always `run.0 <= run.1 <= source.len()`.
+        let mut run = (0, 0);
+        // The header, MTI and bitmaps join the run when `source` holds the same bytes there:
+        // known from the decoding when they are unchanged, else compared.
+        let same_head = match &self.head {
+            Some(h)
+                if h.mti == self.mti
+                    && h.words == [first, second, third]
+                    && h.layout == *layout
+                    && h.len <= source.len()
+                    && (self.header.is_empty() || self.header.as_ptr() as usize == base) =>
+            {
+                Some(h.len)
+            }
+            _ => None,
+        };
+        if let Some(len) = same_head {
+            run.1 = len;
+        } else {
+            self.run_head(layout, [first, second, third], count, source, &mut run, out);
+        }
+        for (n, v) in &self.fields {
+            let plan = spec.encode_plan(*n);
+            let wire: &[u8] = &v.wire;
+            // Where the value lies in `source`, if it is a slice of it: the same memory holds
+            // the same bytes.
+            let at = (wire.as_ptr() as usize).wrapping_sub(base);
+            // The common case first.
+            if plan.fixed_len != 0 {
+                check_fixed_len(*n, v, plan.fixed_len)?;
+                // No overflow: `run.1 <= source.len()`, and a slice is at most `isize::MAX` long.
+                let end = run.1 + wire.len();
+                if at == run.1 && end <= source.len() {
+                    run.1 = end;
+                    continue;
+                }
+                put_run(source, &mut run, out);
+                if at <= source.len() && source.len() - at >= wire.len() {
+                    run = (at, at + wire.len());
+                } else {
+                    out.put_slice(wire);
+                }
+                continue;
+            }
+            match plan.other {
+                OtherPlan::AsciiPrefixed { width, min, max } => {
+                    check_prefixed_len(*n, v, min, max)?;
+                    let w = usize::from(width);
+                    if at == run.1 + w && write::prefixed_in(source, run.1, width, wire.len()) {
+                        run.1 = at + wire.len();
+                        continue;
+                    }
+                    put_run(source, &mut run, out);
+                    match at.checked_sub(w) {
+                        Some(start) if write::prefixed_in(source, start, width, wire.len()) => {
+                            run = (start, at + wire.len());
+                        }
+                        _ => {
+                            write::put_ascii_decimal(v.len, width, out);
+                            out.put_slice(wire);
+                        }
+                    }
+                }
+                OtherPlan::General => {
+                    let fs = spec.field(*n).ok_or_else(|| not_in_spec(*n))?;
+                    check_len(fs, *n, v)?;
+                    match &fs.prefix {
+                        // A fixed field: its value is all it writes, taken as above.
+                        None => {
+                            let end = run.1 + wire.len();
+                            if at == run.1 && end <= source.len() {
+                                run.1 = end;
+                                continue;
+                            }
+                            put_run(source, &mut run, out);
+                            if at <= source.len() && source.len() - at >= wire.len() {
+                                run = (at, at + wire.len());
+                            } else {
+                                out.put_slice(wire);
+                            }
+                        }
+                        Some(prefix) => {
+                            put_run(source, &mut run, out);
+                            let count = fs.prefix_count(v.len, v.wire.len());
+                            codec::prefix_write(prefix, count as u64, out);
+                            out.put_slice(wire);
+                        }
+                    }
+                }
+                OtherPlan::Undefined => return Err(not_in_spec(*n)),
+            }
+        }
+        put_run(source, &mut run, out);
+        Ok(())
+    }
+
+    /// Writes the header, MTI and bitmaps for [`Message::encode_runs`], each taken into the run
+    /// when `source` holds the same bytes after it.
+    #[inline(always)]
+    fn run_head<B: BufMut>(
+        &self,
+        layout: &MessageLayout,
+        [first, second, third]: [u64; 3],
+        count: usize,
+        source: &[u8],
+        run: &mut (usize, usize),
+        out: &mut B,
+    ) {
+        let base = source.as_ptr() as usize;
+        if !self.header.is_empty() {
+            let at = (self.header.as_ptr() as usize).wrapping_sub(base);
+            let end = run.1 + self.header.len();
+            if at == run.1 && end <= source.len() {
+                run.1 = end;
+            } else {
+                put_run(source, run, out);
+                out.put_slice(&self.header);
+            }
+        }
+        match mti_wire(self.mti, layout.mti_encoding) {
+            Wire::Two(b) => run_or_put(source, run, &b, out),
+            Wire::Four(b) => run_or_put(source, run, &b, out),
+        }
+        run_bitmap(source, run, first, layout.bitmap_encoding_of(1), out);
+        if count >= 2 {
+            run_bitmap(source, run, second, layout.bitmap_encoding_of(2), out);
+        }
+        if count >= 3 {
+            run_bitmap(source, run, third, layout.bitmap_encoding_of(3), out);
+        }
     }
 
     /// Encodes into a new `Vec<u8>` of exactly the right size.
@@ -333,10 +589,101 @@ impl Message {
 }
 
 fn spec_field(spec: &Spec, n: u16) -> Result<&FieldSpec, EncodeError> {
-    spec.field(n).ok_or(EncodeError::new(
-        EncodeErrorKind::FieldNotInSpec,
+    spec.field(n).ok_or(not_in_spec(n))
+}
+
+/// The error for a field the spec does not define.
+#[cold]
+fn not_in_spec(n: u16) -> EncodeError {
+    EncodeError::new(EncodeErrorKind::FieldNotInSpec, Element::Field(n))
+}
+
+/// Writes `source[run.0..run.1]`, fields taken from the buffer a message was decoded from,
+/// and empties the run where it ended.
+#[inline(always)]
+fn put_run<B: BufMut>(source: &[u8], run: &mut (usize, usize), out: &mut B) {
+    if run.1 > run.0 {
+        if let Some(bytes) = source.get(run.0..run.1) {
+            out.put_slice(bytes);
+        }
+    }
+    run.0 = run.1;
+}
+
+/// Adds `piece` to the run when `source` holds it right after the run; otherwise writes the
+/// run, then `piece`.
+#[inline(always)]
+fn run_or_put<const K: usize, B: BufMut>(
+    source: &[u8],
+    run: &mut (usize, usize),
+    piece: &[u8; K],
+    out: &mut B,
+) {
+    if source.get(run.1..).and_then(<[u8]>::first_chunk::<K>) == Some(piece) {
+        run.1 += K;
+    } else {
+        put_run(source, run, out);
+        out.put_slice(piece);
+    }
+}
+
+/// Checks a value of a field of [`OtherPlan::General`] and writes its length prefix, if any.
+#[inline(always)]
+fn write_general_prefix<B: BufMut>(
+    spec: &Spec,
+    n: u16,
+    v: &Value,
+    out: &mut B,
+) -> Result<(), EncodeError> {
+    let fs = spec.field(n).ok_or_else(|| not_in_spec(n))?;
+    check_len(fs, n, v)?;
+    if let Some(prefix) = &fs.prefix {
+        let count = fs.prefix_count(v.len, v.wire.len());
+        codec::prefix_write(prefix, count as u64, out);
+    }
+    Ok(())
+}
+
+/// The bitmap words of sorted `fields`, one OR a field (numbers outside 1–192, which a
+/// message never holds, are left out as [`Bitmap::insert`] leaves them out).
+fn words_of(fields: &[(u16, Value)]) -> [u64; 3] {
+    let mut words = [0u64; 3];
+    for (n, _) in fields {
+        let i = usize::from(*n).wrapping_sub(1);
+        if let Some(w) = words.get_mut(i / 64) {
+            *w |= 1u64 << (63 - i % 64);
+        }
+    }
+    words
+}
+
+/// [`check_len`] for a field with a `fixed_len` plan: one wire byte a unit.
+#[inline(always)]
+fn check_fixed_len(n: u16, v: &Value, len: u32) -> Result<(), EncodeError> {
+    let len = len as usize;
+    if v.len != len || v.wire.len() != len {
+        return Err(length_error(n, v.len, len, len));
+    }
+    Ok(())
+}
+
+/// [`check_len`] for a field of [`OtherPlan::AsciiPrefixed`]: one wire byte a unit.
+#[inline(always)]
+fn check_prefixed_len(n: u16, v: &Value, min: u32, max: u32) -> Result<(), EncodeError> {
+    let (min, max) = (min as usize, max as usize);
+    if v.len < min || v.len > max || v.len != v.wire.len() {
+        return Err(length_error(n, v.len, min, max));
+    }
+    Ok(())
+}
+
+/// The error for a value whose length does not fit its field.
+#[cold]
+fn length_error(n: u16, len: usize, min: usize, max: usize) -> EncodeError {
+    EncodeError::new(
+        EncodeErrorKind::LengthOutOfRange { len, min, max },
         Element::Field(n),
-    ))
+    )
 }
 
 /// Checks a stored value against the field's length rules.
@@ -505,28 +852,67 @@ pub(crate) fn make_value(fs: &FieldSpec, n: u16, text: &[u8]) -> Result<Value, E
     })
 }
 
-fn write_mti<B: BufMut>(mti: Mti, encoding: MtiEncoding, out: &mut B) {
+/// The wire form of an MTI: four characters or two BCD bytes.
+enum Wire {
+    Two([u8; 2]),
+    Four([u8; 4]),
+}
+
+#[inline(always)]
+fn mti_wire(mti: Mti, encoding: MtiEncoding) -> Wire {
     let [a, b, c, d] = *mti.as_bytes();
     match encoding {
-        MtiEncoding::Ascii => out.put_slice(&[a, b, c, d]),
-        MtiEncoding::Ebcdic => out.put_slice(&[a, b, c, d].map(|x| lut(&ASCII_TO_EBCDIC, x))),
+        MtiEncoding::Ascii => Wire::Four([a, b, c, d]),
+        MtiEncoding::Ebcdic => Wire::Four([a, b, c, d].map(|x| lut(&ASCII_TO_EBCDIC, x))),
         MtiEncoding::Bcd => {
             let z = b'0';
-            out.put_slice(&[(a - z) << 4 | (b - z), (c - z) << 4 | (d - z)]);
+            Wire::Two([(a - z) << 4 | (b - z), (c - z) << 4 | (d - z)])
         }
     }
 }
 
-fn write_bitmap<B: BufMut>(word: u64, encoding: BitmapEncoding, out: &mut B) {
+/// Stages a bitmap word as `encoding` says.
+#[inline(always)]
+fn stage_bitmap<B: BufMut>(
+    word: u64,
+    encoding: BitmapEncoding,
+    stage: &mut write::Stage<'_>,
+    out: &mut B,
+) {
+    match bitmap_wire(word, encoding) {
+        BitmapWire::Eight(b) => stage.put_array(&b, out),
+        BitmapWire::Sixteen(b) => stage.put_array(&b, out),
+    }
+}
+
+/// Adds a bitmap word, as `encoding` says, to the run or writes it (see [`run_or_put`]).
+#[inline(always)]
+fn run_bitmap<B: BufMut>(
+    source: &[u8],
+    run: &mut (usize, usize),
+    word: u64,
+    encoding: BitmapEncoding,
+    out: &mut B,
+) {
+    match bitmap_wire(word, encoding) {
+        BitmapWire::Eight(b) => run_or_put(source, run, &b, out),
+        BitmapWire::Sixteen(b) => run_or_put(source, run, &b, out),
+    }
+}
+
+/// The wire form of a bitmap word: eight raw bytes or sixteen hex characters.
+enum BitmapWire {
+    Eight([u8; 8]),
+    Sixteen([u8; 16]),
+}
+
+#[inline(always)]
+fn bitmap_wire(word: u64, encoding: BitmapEncoding) -> BitmapWire {
     match encoding {
-        BitmapEncoding::Binary => out.put_u64(word),
-        BitmapEncoding::AsciiHex | BitmapEncoding::EbcdicHex => {
-            let mut hex = [0u8; 16];
-            codec::hex_upper_into(&word.to_be_bytes(), &mut hex);
-            if encoding == BitmapEncoding::EbcdicHex {
-                hex = hex.map(|x| lut(&ASCII_TO_EBCDIC, x));
-            }
-            out.put_slice(&hex);
+        BitmapEncoding::Binary => BitmapWire::Eight(word.to_be_bytes()),
+        BitmapEncoding::AsciiHex => BitmapWire::Sixteen(write::hex_upper_word(word)),
+        BitmapEncoding::EbcdicHex => {
+            BitmapWire::Sixteen(write::hex_upper_word(word).map(|x| lut(&ASCII_TO_EBCDIC, x)))
         }
     }
 }

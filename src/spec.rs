@@ -6,6 +6,7 @@
 
 mod builtin;
 mod composite;
+mod encode_plan;
 mod field;
 #[cfg(feature = "jpos")]
 mod jpos;
@@ -13,6 +14,7 @@ mod plan;
 mod toml_file;
 
 pub use composite::{BitmappedLayout, Composite, TaggedLayout};
+pub(crate) use encode_plan::{EncodePlan, OtherPlan};
 pub use field::{
     BcdPad, ContentClass, Encoding, FieldSpec, LengthPrefix, Mask, Padding, PrefixCounts,
     PrefixEncoding,
@@ -151,6 +153,8 @@ pub struct Spec {
     /// The decoder's compact form of each field, by number (256 entries, so that any `u8`
     /// indexes it).
     plans: Box<[plan::Plan; 256]>,
+    /// The encoder's compact form of each field, by number.
+    encode_plans: Box<[EncodePlan]>,
 }
 
 impl Spec {
@@ -193,6 +197,10 @@ impl Spec {
                 }
                 plans
             },
+            encode_plans: table
+                .iter()
+                .map(|f| f.as_ref().map_or(EncodePlan::default(), EncodePlan::of))
+                .collect(),
             fields: table.into_boxed_slice(),
         })
     }
@@ -288,6 +296,15 @@ impl Spec {
         // A byte is always below the table's 256 entries.
         #[allow(clippy::indexing_slicing)]
         self.plans[usize::from(n)]
+    }
+
+    /// The encoder's plan for field `n`.
+    #[inline]
+    pub(crate) fn encode_plan(&self, n: u16) -> EncodePlan {
+        self.encode_plans
+            .get(usize::from(n))
+            .copied()
+            .unwrap_or_default()
     }
 
     /// The defined fields in ascending order.
