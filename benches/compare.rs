@@ -11,7 +11,10 @@
 //! - `decode_read_all`: the same, then every present field's bytes read in order.
 //! - `decode_lazy` (theirs only): `Message::parse_lazy`, structure without content checks; ours
 //!   has no such mode.
-//! - `encode`: a prebuilt message (our `Message`, their `Builder`) into a reused `Vec<u8>`.
+//! - `encode`: a message built field by field (our `Message::set`, their `Builder::set`)
+//!   into a reused `Vec<u8>`;
+//! - `encode_decoded` (ours only): a `Message` decoded from the reference bytes, whose
+//!   unchanged fields are copied from the decoded buffer in runs.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use bytes::Bytes;
@@ -70,8 +73,15 @@ fn compare(c: &mut Criterion) {
     assert_eq!(a, b);
     assert_eq!(a.len(), 14);
 
-    // Prebuilt messages, each encoding to the reference bytes.
-    let message = Message::decode(ours, Bytes::from_static(REQ_0200)).unwrap();
+    // Prebuilt messages, each encoding to the reference bytes: ours built field by field, as
+    // their builder is, and ours decoded from the reference bytes (its unchanged fields are
+    // copied from the decoded buffer).
+    let mut message = Message::new(view.mti());
+    for f in view.fields() {
+        message.set(ours, f.number(), f.as_bytes()).unwrap();
+    }
+    let decoded = Message::decode(ours, Bytes::from_static(REQ_0200)).unwrap();
+    assert_eq!(message, decoded);
     let mut builder = Builder::new(&theirs, &parsed.mti).unwrap();
     for (n, v) in parsed.fields() {
         builder.set(n, v).unwrap();
@@ -79,22 +89,26 @@ fn compare(c: &mut Criterion) {
     let mut out = Vec::with_capacity(512);
     message.encode(ours, &mut out).unwrap();
     assert_eq!(out, REQ_0200);
+    out.clear();
+    decoded.encode(ours, &mut out).unwrap();
+    assert_eq!(out, REQ_0200);
     builder.pack_into(&mut out);
     assert_eq!(out, REQ_0200);
 
     let mut g = c.benchmark_group("compare-0200");
     g.throughput(Throughput::Bytes(REQ_0200.len() as u64));
     g.bench_function("decode/iso8583-wire", |b| {
-        b.iter(|| MessageView::decode(ours, black_box(REQ_0200)).map(|v| black_box(v).mti()))
+        b.iter(|| MessageView::decode(ours, black_box(REQ_0200)).map(|v| black_box(&v).mti()))
     });
     g.bench_function("decode/iso_8583_rs", |b| {
         b.iter(|| {
-            iso_8583_rs::Message::parse(&theirs, black_box(REQ_0200)).map(|m| black_box(m).mti)
+            iso_8583_rs::Message::parse(&theirs, black_box(REQ_0200)).map(|m| black_box(&m).mti)
         })
     });
     g.bench_function("decode_lazy/iso_8583_rs", |b| {
         b.iter(|| {
-            iso_8583_rs::Message::parse_lazy(&theirs, black_box(REQ_0200)).map(|m| black_box(m).mti)
+            iso_8583_rs::Message::parse_lazy(&theirs, black_box(REQ_0200))
+                .map(|m| black_box(&m).mti)
         })
     });
     g.bench_function("decode_read_all/iso8583-wire", |b| {
@@ -115,6 +129,13 @@ fn compare(c: &mut Criterion) {
         b.iter(|| {
             out.clear();
             black_box(&message).encode(ours, &mut out).unwrap();
+            black_box(out.len())
+        })
+    });
+    g.bench_function("encode_decoded/iso8583-wire", |b| {
+        b.iter(|| {
+            out.clear();
+            black_box(&decoded).encode(ours, &mut out).unwrap();
             black_box(out.len())
         })
     });

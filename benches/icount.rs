@@ -18,6 +18,9 @@
 use bytes::Bytes;
 use iso8583_wire::response::{classify, Dialect};
 use iso8583_wire::{Message, MessageView, Mti, Spec};
+use iso_8583_rs::specfile::{FieldDescription, Spec as TheirSpecFile};
+use iso_8583_rs::{Builder, CompiledSpec};
+use std::collections::HashMap;
 use std::hint::black_box;
 
 /// How many times `icount OP` runs the operation; the gate divides the count by it.
@@ -34,15 +37,18 @@ const RESP_0210: &[u8] = b"0210723804802EC08000164242424242424242000000000000010
 const CUP_SAMPLE_HEX: &str = "600008000002003038058020c1920100000000000000000100275516040011250021000800388362143741176336d28112011861000000000f303131343430323130313132393633302020202020202000321101313131313131313131311002312e312e312e312e31020330022231021532333634000000000000000000335f2a02036482020800950580000000009a032311259c01009f02060000000000011111111111111111";
 
 /// Operation names, in the order the gate reports them.
-const OPS: [&str; 8] = [
+const OPS: [&str; 11] = [
     "decode_0200",
     "decode_read_all_0200",
     "decode_0210",
     "encode_0200",
+    "encode_decoded_0200",
     "decode_binary_0200",
     "decode_cup_sample",
     "classify_response",
     "get_subfield",
+    "iso_8583_rs_decode_0200",
+    "iso_8583_rs_encode_0200",
 ];
 
 /// A message at an address aligned to 64 bytes. Copy loops (`memcpy`, and the text of a field
@@ -83,8 +89,43 @@ struct Inputs {
     resp_0210: Box<Aligned>,
     binary_0200: Box<Aligned>,
     cup_sample: Box<Aligned>,
+    /// The reference 0200 built field by field.
     message_0200: Message,
+    /// The reference 0200 decoded (its fields share the decoded buffer).
+    decoded_0200: Message,
     out: Vec<u8>,
+    /// iso_8583_rs 0.2.2: its spec for the reference fields, and the 0200 in its builder.
+    theirs: &'static CompiledSpec,
+    their_builder: Builder<'static>,
+}
+
+/// iso_8583_rs's spec for the fields of the reference 0200, with the classes, lengths and
+/// prefixes of `iso8583-1987-ascii` (as in `benches/compare.rs`).
+fn their_spec() -> CompiledSpec {
+    let f = |class: &str, len_type: &str, max_len| FieldDescription {
+        content_type: class.into(),
+        len_type: len_type.into(),
+        max_len,
+        min_len: 0,
+        label: String::new(),
+    };
+    let fields = HashMap::from([
+        (2, f("n", "llvar", 19)),
+        (3, f("n", "fixed", 6)),
+        (4, f("n", "fixed", 12)),
+        (7, f("n", "fixed", 10)),
+        (11, f("n", "fixed", 6)),
+        (12, f("n", "fixed", 6)),
+        (13, f("n", "fixed", 4)),
+        (22, f("n", "fixed", 3)),
+        (25, f("n", "fixed", 2)),
+        (35, f("z", "llvar", 37)),
+        (37, f("an", "fixed", 12)),
+        (41, f("ans", "fixed", 8)),
+        (42, f("ans", "fixed", 15)),
+        (49, f("an", "fixed", 3)),
+    ]);
+    CompiledSpec::compile(&TheirSpecFile { fields }).unwrap()
 }
 
 fn unhex(s: &str) -> Vec<u8> {
@@ -114,9 +155,25 @@ impl Inputs {
         let ascii = Spec::builtin("iso8583-1987-ascii").unwrap();
         let binary = Spec::builtin("iso8583-1987-binary").unwrap();
         let cup = Spec::builtin("cup-pos-tpdu").unwrap();
-        let message_0200 = Message::decode(ascii, Bytes::from_static(REQ_0200)).unwrap();
+        let view = MessageView::decode(ascii, REQ_0200).unwrap();
+        let mut message_0200 = Message::new(view.mti());
+        for f in view.fields() {
+            message_0200.set(ascii, f.number(), f.as_bytes()).unwrap();
+        }
+        let decoded_0200 = Message::decode(ascii, Bytes::from_static(REQ_0200)).unwrap();
         let mut out = Vec::with_capacity(512);
-        message_0200.encode(ascii, &mut out).unwrap();
+        for m in [&message_0200, &decoded_0200] {
+            out.clear();
+            m.encode(ascii, &mut out).unwrap();
+            assert_eq!(out, REQ_0200);
+        }
+        let theirs: &'static CompiledSpec = Box::leak(Box::new(their_spec()));
+        let parsed = iso_8583_rs::Message::parse(theirs, REQ_0200).unwrap();
+        let mut their_builder = Builder::new(theirs, &parsed.mti).unwrap();
+        for (n, v) in parsed.fields() {
+            their_builder.set(n, v).unwrap();
+        }
+        their_builder.pack_into(&mut out);
         assert_eq!(out, REQ_0200);
         // Load the response tables before anything is counted.
         for d in Dialect::ALL {
@@ -131,7 +188,10 @@ impl Inputs {
             binary_0200: Aligned::new(&convert(ascii, REQ_0200, binary)),
             cup_sample: Aligned::new(&unhex(CUP_SAMPLE_HEX)),
             message_0200,
+            decoded_0200,
             out,
+            theirs,
+            their_builder,
         }
     }
 }
@@ -152,7 +212,7 @@ fn icount_decode_0200(spec: &Spec, wire: &[u8], n: usize) -> usize {
     let mut total = 0;
     for _ in 0..n {
         let v = MessageView::decode(spec, black_box(wire)).unwrap();
-        total += black_box(v).mti().as_bytes().len();
+        total += black_box(&v).mti().as_bytes().len();
     }
     total
 }
@@ -172,7 +232,7 @@ fn icount_decode_0210(spec: &Spec, wire: &[u8], n: usize) -> usize {
     let mut total = 0;
     for _ in 0..n {
         let v = MessageView::decode(spec, black_box(wire)).unwrap();
-        total += black_box(v).mti().as_bytes().len();
+        total += black_box(&v).mti().as_bytes().len();
     }
     total
 }
@@ -188,12 +248,24 @@ fn icount_encode_0200(spec: &Spec, m: &Message, out: &mut Vec<u8>, n: usize) -> 
     total
 }
 
+/// As `icount_encode_0200`, for the message decoded from the reference bytes.
+#[inline(never)]
+fn icount_encode_decoded_0200(spec: &Spec, m: &Message, out: &mut Vec<u8>, n: usize) -> usize {
+    let mut total = 0;
+    for _ in 0..n {
+        out.clear();
+        black_box(m).encode(spec, &mut *out).unwrap();
+        total += black_box(out.len());
+    }
+    total
+}
+
 #[inline(never)]
 fn icount_decode_binary_0200(spec: &Spec, wire: &[u8], n: usize) -> usize {
     let mut total = 0;
     for _ in 0..n {
         let v = MessageView::decode(spec, black_box(wire)).unwrap();
-        total += black_box(v).mti().as_bytes().len();
+        total += black_box(&v).mti().as_bytes().len();
     }
     total
 }
@@ -203,7 +275,27 @@ fn icount_decode_cup_sample(spec: &Spec, wire: &[u8], n: usize) -> usize {
     let mut total = 0;
     for _ in 0..n {
         let v = MessageView::decode(spec, black_box(wire)).unwrap();
-        total += black_box(v).mti().as_bytes().len();
+        total += black_box(&v).mti().as_bytes().len();
+    }
+    total
+}
+
+#[inline(never)]
+fn icount_iso_8583_rs_decode_0200(spec: &CompiledSpec, wire: &[u8], n: usize) -> usize {
+    let mut total = 0;
+    for _ in 0..n {
+        let m = iso_8583_rs::Message::parse(spec, black_box(wire)).unwrap();
+        total += black_box(&m).mti.len();
+    }
+    total
+}
+
+#[inline(never)]
+fn icount_iso_8583_rs_encode_0200(b: &Builder, out: &mut Vec<u8>, n: usize) -> usize {
+    let mut total = 0;
+    for _ in 0..n {
+        black_box(b).pack_into(&mut *out);
+        total += black_box(out.len());
     }
     total
 }
@@ -246,12 +338,21 @@ fn run(op: &str, inp: &mut Inputs, n: usize) -> Option<usize> {
         "decode_read_all_0200" => icount_decode_read_all_0200(inp.ascii, inp.req_0200.get(), n),
         "decode_0210" => icount_decode_0210(inp.ascii, inp.resp_0210.get(), n),
         "encode_0200" => icount_encode_0200(inp.ascii, &inp.message_0200, &mut inp.out, n),
+        "encode_decoded_0200" => {
+            icount_encode_decoded_0200(inp.ascii, &inp.decoded_0200, &mut inp.out, n)
+        }
         "decode_binary_0200" => icount_decode_binary_0200(inp.binary, inp.binary_0200.get(), n),
         "decode_cup_sample" => icount_decode_cup_sample(inp.cup, inp.cup_sample.get(), n),
         "classify_response" => icount_classify_response(n),
         "get_subfield" => {
             let view = MessageView::decode(inp.cup, inp.cup_sample.get()).unwrap();
             icount_get_subfield(&view, n)
+        }
+        "iso_8583_rs_decode_0200" => {
+            icount_iso_8583_rs_decode_0200(inp.theirs, inp.req_0200.get(), n)
+        }
+        "iso_8583_rs_encode_0200" => {
+            icount_iso_8583_rs_encode_0200(&inp.their_builder, &mut inp.out, n)
         }
         _ => return None,
     };
