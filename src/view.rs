@@ -23,36 +23,43 @@ pub(crate) struct Span {
     pub(crate) len: u32,
 }
 
-/// How many data elements present the view keeps the end of: all of them in any message
-/// seen in practice. Later ones (a message can carry up to 189) are found by walking their
-/// length prefixes from the last one kept. A small view is quick to create and to move.
-const INDEXED: usize = 64;
+/// How many data elements present the view keeps the end of: every one in most messages.
+/// Later ones (a message can carry up to 189) are found by walking their length prefixes from
+/// the last one kept. The view then fits in 128 bytes, which makes it quick to create, to
+/// return and to move.
+const INDEXED: usize = 32;
+
+/// `MessageView::flags`: the primary bitmap's bit 1 was set (a secondary bitmap follows).
+const SECONDARY: u8 = 1;
+/// `MessageView::flags`: bit 65 announced a tertiary bitmap.
+const TERTIARY: u8 = 2;
+/// `MessageView::flags`: the input is longer than 65,535 bytes, so `ends` is not kept: fields
+/// are found by walking their (already checked) length prefixes from the first.
+const WIDE: u8 = 4;
 
 /// A decoded message that borrows its input: the MTI, the bitmap and the place of every field.
 ///
 /// Decoding validates everything (lengths, content classes, the bitmap against the spec, no
-/// trailing bytes) and allocates nothing. The view keeps where each of the first 64 data
+/// trailing bytes) and allocates nothing. The view keeps where each of the first 32 data
 /// elements present ends, by its rank, so [`MessageView::field`] is a population count and
-/// an array look-up for them. The rare later ones (a message with more than 64 data
-/// elements), and every field of a message longer than 65,535 bytes (only possible with
-/// LLLLL/LLLLLL fields), are found by walking the length prefixes, in time linear in the
-/// number of fields before them.
+/// an array look-up for them. Later ones (in a message with more than 32 data elements) are
+/// found by walking the length prefixes from the 32nd, and every field of a message longer
+/// than 65,535 bytes (only possible with LLLLL/LLLLLL fields) from the first, in time linear
+/// in the number of fields walked.
 #[derive(Clone)]
 pub struct MessageView<'a> {
     spec: &'a Spec,
     input: &'a [u8],
-    mti: Mti,
-    bitmap: Bitmap,
     /// The data elements present: the bitmap without its secondary and tertiary flags.
     data: [u64; 3],
+    mti: Mti,
     /// Where the first data element starts.
     first: u32,
     /// Where each of the first [`INDEXED`] data elements present ends, in ascending field
-    /// order (messages of up to 65,535 bytes; see `wide`).
+    /// order (messages of up to 65,535 bytes; see [`WIDE`]).
     ends: [u16; INDEXED],
-    /// The input is longer than 65,535 bytes, so `ends` is not kept: fields are found by
-    /// walking their (already checked) length prefixes from the first.
-    wide: bool,
+    /// [`SECONDARY`], [`TERTIARY`] and [`WIDE`].
+    flags: u8,
 }
 
 /// A cursor over the input that never reads past its end.
@@ -108,21 +115,29 @@ impl<'a> MessageView<'a> {
                 bitmaps = 3;
             }
         }
-        let bitmap = Bitmap::from_words([primary, secondary, tertiary]);
         let flag = 1u64 << 63;
         let tertiary_flag = if layout.tertiary_bitmap { flag } else { 0 };
         let data = [primary & !flag, secondary & !tertiary_flag, tertiary];
+        let mut flags = 0;
+        if primary & flag != 0 {
+            flags |= SECONDARY;
+        }
+        if secondary & tertiary_flag != 0 {
+            flags |= TERTIARY;
+        }
+        if u16::try_from(input.len()).is_err() {
+            flags |= WIDE;
+        }
         let start = r.pos;
         // Built in place as the result, so that the view is not copied on the way out.
         let mut out = Ok(Self {
             spec,
             input,
-            mti,
-            bitmap,
             data,
+            mti,
             first: u32::try_from(start).unwrap_or(u32::MAX),
             ends: [0; INDEXED],
-            wide: u16::try_from(input.len()).is_err(),
+            flags,
         });
         if let Ok(view) = &mut out {
             if !view.fill_fast(start) {
@@ -323,7 +338,20 @@ impl<'a> MessageView<'a> {
     /// The bitmap as read, including the secondary (1) and tertiary (65) flags.
     #[must_use]
     pub const fn bitmap(&self) -> Bitmap {
-        self.bitmap
+        let [primary, secondary, tertiary] = self.data;
+        // Each flag's bit, moved to bit 63 of its word.
+        let secondary_flag = ((self.flags & SECONDARY) as u64) << 63;
+        let tertiary_flag = ((self.flags & TERTIARY) as u64 >> 1) << 63;
+        Bitmap::from_words([
+            primary | secondary_flag,
+            secondary | tertiary_flag,
+            tertiary,
+        ])
+    }
+
+    /// Whether the fields are found by walking their prefixes (an input over 65,535 bytes).
+    const fn wide(&self) -> bool {
+        self.flags & WIDE != 0
     }
 
     /// Whether data element `n` is present.
@@ -352,8 +380,11 @@ impl<'a> MessageView<'a> {
     #[must_use]
     pub fn field(&self, n: u16) -> Option<FieldView<'a>> {
         let rank = self.rank(n)?;
-        if self.wide || rank >= INDEXED {
+        if self.wide() {
             return self.fields().find(|f| f.number() == n);
+        }
+        if rank >= INDEXED {
+            return self.fields_after_indexed().find(|f| f.number() == n);
         }
         let start = match rank.checked_sub(1) {
             None => self.first as usize,
@@ -366,7 +397,7 @@ impl<'a> MessageView<'a> {
     /// from the prefix when the view is wide or the field is past the table.
     #[inline]
     fn end_of(&self, n: u16, rank: usize, start: usize) -> Option<usize> {
-        if !self.wide {
+        if !self.wide() {
             if let Some(end) = self.ends.get(rank) {
                 return Some(usize::from(*end));
             }
@@ -421,13 +452,40 @@ impl<'a> MessageView<'a> {
         Some(FieldView::new(n, fs, raw, len))
     }
 
+    /// The data elements after the last one whose end the view keeps (a view that is not
+    /// wide, with more than [`INDEXED`] of them).
+    fn fields_after_indexed(&self) -> Fields<'_, 'a> {
+        let mut data = self.data;
+        let mut skip = INDEXED;
+        for word in &mut data {
+            while skip > 0 && *word != 0 {
+                *word &= !(1u64 << 63 >> word.leading_zeros());
+                skip -= 1;
+            }
+        }
+        let start = self
+            .ends
+            .last()
+            .map_or(self.first as usize, |e| usize::from(*e));
+        Fields {
+            view: self,
+            words: data,
+            word: 0,
+            bits: data.first().copied().unwrap_or(0),
+            rank: INDEXED,
+            start,
+        }
+    }
+
     /// The data elements present, in ascending order.
     #[must_use]
     pub fn fields(&self) -> Fields<'_, 'a> {
+        let [first, ..] = self.data;
         Fields {
             view: self,
+            words: self.data,
             word: 0,
-            bits: self.data.first().copied().unwrap_or(0),
+            bits: first,
             rank: 0,
             start: self.first as usize,
         }
@@ -437,6 +495,8 @@ impl<'a> MessageView<'a> {
 /// The data elements of a [`MessageView`], in ascending order.
 pub struct Fields<'v, 'a> {
     view: &'v MessageView<'a>,
+    /// The data elements left to visit (and those already visited in earlier words).
+    words: [u64; 3],
     word: usize,
     bits: u64,
     rank: usize,
@@ -450,7 +510,7 @@ impl<'a> Iterator for Fields<'_, 'a> {
     fn next(&mut self) -> Option<FieldView<'a>> {
         while self.bits == 0 {
             self.word += 1;
-            self.bits = *self.view.data.get(self.word)?;
+            self.bits = *self.words.get(self.word)?;
         }
         let lz = self.bits.leading_zeros();
         self.bits &= !(1u64 << 63 >> lz);
