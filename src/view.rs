@@ -220,7 +220,7 @@ impl<'a> MessageView<'a> {
                         check,
                     } => {
                         let content = pos + usize::from(bytes);
-                        let Some(len) = input.get(pos..content).and_then(ascii_prefix) else {
+                        let Some(len) = ascii_prefix_at(input, pos, bytes) else {
                             return false;
                         };
                         if len > max as usize || len < min as usize {
@@ -720,6 +720,26 @@ impl Cursor {
             }
             Plan::Undefined => None,
         }
+    }
+}
+
+/// The ASCII decimal length prefix of `width` digits at `pos`: LL and LLL without a loop.
+#[inline(always)]
+fn ascii_prefix_at(input: &[u8], pos: usize, width: u8) -> Option<usize> {
+    let digit = |b: u8| {
+        let d = b.wrapping_sub(b'0');
+        (d < 10).then_some(usize::from(d))
+    };
+    match width {
+        2 => match input.get(pos..pos + 2)? {
+            &[a, b] => Some(digit(a)? * 10 + digit(b)?),
+            _ => None,
+        },
+        3 => match input.get(pos..pos + 3)? {
+            &[a, b, c] => Some(digit(a)? * 100 + digit(b)? * 10 + digit(c)?),
+            _ => None,
+        },
+        _ => ascii_prefix(input.get(pos..pos + usize::from(width))?),
     }
 }
 
