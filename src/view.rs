@@ -617,11 +617,35 @@ impl Run {
     }
 }
 
-/// Checks the bytes of a run: nonzero when one breaks its class. Out of line, so that the
-/// loop calling it stays small.
-#[inline(never)]
+/// Checks the bytes of a run: nonzero when one breaks its class. One small function per
+/// class, out of line, so that the loop calling them stays small and each needs only its
+/// own constants.
+#[inline(always)]
 fn check_run(input: &[u8], start: usize, end: usize, check: Check) -> u64 {
-    span_bad(input, start, end, check)
+    /// One class's run check.
+    macro_rules! check_fn {
+        ($name:ident, $check:expr) => {
+            #[inline(never)]
+            fn $name(input: &[u8], start: usize, end: usize) -> u64 {
+                span_bad(input, start, end, $check)
+            }
+        };
+    }
+    check_fn!(digits, Check::Digits);
+    check_fn!(printable, Check::Printable);
+    check_fn!(alpha, Check::Alpha);
+    check_fn!(alphanum, Check::AlphaNum);
+    check_fn!(track, Check::Track);
+    check_fn!(bcd, Check::Bcd);
+    match check {
+        Check::Any => 0,
+        Check::Digits => digits(input, start, end),
+        Check::Printable => printable(input, start, end),
+        Check::Alpha => alpha(input, start, end),
+        Check::AlphaNum => alphanum(input, start, end),
+        Check::Track => track(input, start, end),
+        Check::Bcd => bcd(input, start, end),
+    }
 }
 
 /// Where the fast pass is: the end of the last field read, the run not yet checked, and the
