@@ -62,11 +62,9 @@ impl<'b> Stage<'b> {
     /// Appends `bytes`, after what is staged.
     #[inline(always)]
     pub(crate) fn put<B: BufMut>(&mut self, bytes: &[u8], out: &mut B) {
-        let n = bytes.len();
-        if n <= STAGE_MAX {
-            if let Some(window) = self.window(out) {
-                copy_short(window, bytes);
-                self.len += n;
+        if let Some(window) = self.window(out) {
+            if copy_window(window, bytes) {
+                self.len += bytes.len();
                 return;
             }
         }
@@ -178,39 +176,38 @@ fn ascii_decimal<const K: usize>(mut value: usize) -> [u8; K] {
     digits
 }
 
-/// Copies `src` into `dst` (as far as the shorter goes) with two moves of 1, 2, 4, 8 or 16
-/// bytes up to 32 bytes (the second overlapping the first), four 16-byte moves up to 64 bytes
-/// (overlapping in the middle), and a loop of 16-byte moves above.
+/// Copies `src` to the start of `window` when it is at most [`STAGE_MAX`] bytes long, with
+/// two moves of 1, 2, 4, 8 or 16 bytes up to 32 bytes (the second overlapping the first) and
+/// four 16-byte moves above (overlapping in the middle); `false`, copying nothing, for a longer
+/// one (the length is compared with the limit only above 16 bytes).
 #[inline(always)]
-fn copy_short(dst: &mut [u8], src: &[u8]) {
-    let n = src.len().min(dst.len());
+fn copy_window(window: &mut [u8; STAGE_MAX], src: &[u8]) -> bool {
+    let n = src.len();
     if n >= 8 {
         if n > 16 {
-            if n > 64 {
-                let mut at = 16;
-                while at + 16 < n {
-                    copy_at::<16>(dst, src, at);
-                    at += 16;
-                }
-            } else if n > 32 {
-                copy_at::<16>(dst, src, 16);
-                copy_at::<16>(dst, src, n - 32);
+            if n > STAGE_MAX {
+                return false;
             }
-            copy_at::<16>(dst, src, 0);
-            copy_at::<16>(dst, src, n - 16);
+            if n > 32 {
+                copy_at::<16>(window, src, 16);
+                copy_at::<16>(window, src, n - 32);
+            }
+            copy_at::<16>(window, src, 0);
+            copy_at::<16>(window, src, n - 16);
         } else {
-            copy_at::<8>(dst, src, 0);
-            copy_at::<8>(dst, src, n - 8);
+            copy_at::<8>(window, src, 0);
+            copy_at::<8>(window, src, n - 8);
         }
     } else if n >= 4 {
-        copy_at::<4>(dst, src, 0);
-        copy_at::<4>(dst, src, n - 4);
+        copy_at::<4>(window, src, 0);
+        copy_at::<4>(window, src, n - 4);
     } else if n >= 2 {
-        copy_at::<2>(dst, src, 0);
-        copy_at::<2>(dst, src, n - 2);
+        copy_at::<2>(window, src, 0);
+        copy_at::<2>(window, src, n - 2);
     } else if n == 1 {
-        copy_at::<1>(dst, src, 0);
+        copy_at::<1>(window, src, 0);
     }
+    true
 }
 
 /// Copies the `K` bytes at `at` of `src` to the same place in `dst`, if both hold them.
@@ -256,7 +253,7 @@ fn hex_upper_half(half: u32) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{copy_short, hex_upper_word, Stage, STAGE_BUF};
+    use super::{copy_window, hex_upper_word, Stage, STAGE_BUF, STAGE_MAX};
     use crate::codec::{hex_upper_into, prefix_write};
     use crate::spec::{LengthPrefix, PrefixEncoding};
 
@@ -328,18 +325,21 @@ mod tests {
         assert_eq!(got, b"370001045");
     }
 
-    /// The short copy moves exactly the bytes given, for every length it handles and past it.
+    /// The window copy moves exactly the bytes given, for every length it takes, and nothing
+    /// for a longer piece.
     #[test]
     fn copies_every_short_length() {
         let src: Vec<u8> = (0..200u8)
             .map(|i| i.wrapping_mul(31).wrapping_add(7))
             .collect();
         for n in 0..=130 {
-            let mut dst = vec![0xEEu8; n + 8];
-            copy_short(&mut dst[..n], &src[..n]);
-            assert_eq!(&dst[..n], &src[..n], "length {n}");
+            let mut window = [0xEEu8; STAGE_MAX];
+            let copied = copy_window(&mut window, &src[..n]);
+            assert_eq!(copied, n <= STAGE_MAX, "length {n}");
+            let n = if copied { n } else { 0 };
+            assert_eq!(&window[..n], &src[..n], "length {n}");
             assert!(
-                dst[n..].iter().all(|&b| b == 0xEE),
+                window[n..].iter().all(|&b| b == 0xEE),
                 "length {n} wrote past the end"
             );
         }
