@@ -16,10 +16,54 @@ use bytes::{BufMut, Bytes, BytesMut};
 use core::fmt;
 
 /// One field's content as it goes on the wire, and its length in the field's unit.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub(crate) struct Value {
     pub(crate) wire: Bytes,
     pub(crate) len: usize,
+    /// How the spec the value was set with writes it (see [`Form`]); [`Form::OTHER`] for a
+    /// decoded value. Not part of the value: it is only read when [`Message::fitted`] names
+    /// the spec encoding the message.
+    form: Form,
+}
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Self) -> bool {
+        self.wire == other.wire && self.len == other.len
+    }
+}
+
+impl Eq for Value {}
+
+impl core::hash::Hash for Value {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.wire.hash(state);
+        self.len.hash(state);
+    }
+}
+
+/// How a field is written by the spec its value was checked against, kept with the value so
+/// that encoding with that spec needs neither the field's plan nor its length checks.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Form(u8);
+
+impl Form {
+    /// The value alone (a field of [`EncodePlan::fixed_len`]).
+    const FIXED: Self = Self(0);
+    /// Anything but a fixed field or one of [`OtherPlan::AsciiPrefixed`]: the general writer.
+    const OTHER: Self = Self(7);
+
+    /// The form of field `n` of `spec`.
+    fn of(spec: &Spec, n: u16) -> Self {
+        let plan = spec.encode_plan(n);
+        if plan.fixed_len != 0 {
+            return Self::FIXED;
+        }
+        match plan.other {
+            // Widths are 1–6 (see `EncodePlan::of`).
+            OtherPlan::AsciiPrefixed { width, .. } if (1..=6).contains(&width) => Self(width),
+            _ => Self::OTHER,
+        }
+    }
 }
 
 /// An owned message: built field by field (each value checked against the spec when it is
@@ -46,6 +90,9 @@ pub struct Message {
     source: Bytes,
     /// What the start of `source` holds, when it is what the encoder writes.
     head: Option<head::Head>,
+    /// The [`Spec::id`] of a spec whose [`Message::set`] made every value of `fields` (each
+    /// one's [`Form`] is then the field's in that spec, and its length fits the field), or 0.
+    fitted: u64,
 }
 
 impl PartialEq for Message {
@@ -75,6 +122,7 @@ impl Message {
             words: [0; 3],
             source: Bytes::new(),
             head: None,
+            fitted: 0,
         }
     }
 
@@ -113,6 +161,7 @@ impl Message {
                     Value {
                         wire: slice(fv.as_bytes()),
                         len: fv.len(),
+                        form: Form::OTHER,
                     },
                 )
             })
@@ -124,6 +173,7 @@ impl Message {
             fields,
             source: buf.clone(),
             head: head::Head::of(view),
+            fitted: 0,
         }
     }
 
@@ -166,7 +216,14 @@ impl Message {
         value: impl AsRef<[u8]>,
     ) -> Result<&mut Self, EncodeError> {
         let fs = spec_field(spec, n)?;
-        let value = make_value(fs, n, value.as_ref())?;
+        let mut value = make_value(fs, n, value.as_ref())?;
+        value.form = Form::of(spec, n);
+        // Every value now fits `spec` if every other one did.
+        self.fitted = if self.fields.is_empty() || self.fitted == spec.id() {
+            spec.id()
+        } else {
+            0
+        };
         self.insert(n, value);
         Ok(self)
     }
@@ -271,6 +328,7 @@ impl Message {
             fields,
             source: self.source.clone(),
             head: self.head,
+            fitted: self.fitted,
         }
     }
 
@@ -401,6 +459,24 @@ impl Message {
         }
         if count >= 3 {
             stage_bitmap(third, layout.bitmap_encoding_of(3), &mut stage, out);
+        }
+        if self.fitted == spec.id() {
+            // Every value was made by `spec`'s `set`: it fits its field, whose form it keeps.
+            for (n, v) in &self.fields {
+                match v.form {
+                    Form::FIXED => {}
+                    Form::OTHER => {
+                        stage.flush(out);
+                        write_general_prefix(spec, *n, v, out)?;
+                        out.put_slice(&v.wire);
+                        continue;
+                    }
+                    Form(width) => stage.put_ascii_decimal(v.len, width, out),
+                }
+                stage.put(&v.wire, out);
+            }
+            stage.flush(out);
+            return Ok(());
         }
         for (n, v) in &self.fields {
             let plan = spec.encode_plan(*n);
@@ -849,6 +925,7 @@ pub(crate) fn make_value(fs: &FieldSpec, n: u16, text: &[u8]) -> Result<Value, E
     Ok(Value {
         wire: wire.freeze(),
         len,
+        form: Form::OTHER,
     })
 }
 

@@ -22,6 +22,7 @@ pub use field::{
 pub(crate) use plan::{BcdCheck, Check, Plan, PrefixDigits};
 
 use crate::error::SpecError;
+use core::sync::atomic::{AtomicU64, Ordering};
 use serde::{Deserialize, Serialize};
 
 /// The highest field number a message can carry (three bitmaps).
@@ -143,7 +144,7 @@ impl MessageLayout {
 }
 
 /// A compiled message spec: the layout and the format of every field, indexed by number.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Spec {
     name: String,
     description: String,
@@ -155,7 +156,26 @@ pub struct Spec {
     plans: Box<[plan::Plan; 256]>,
     /// The encoder's compact form of each field, by number.
     encode_plans: Box<[EncodePlan]>,
+    /// A number no spec built apart from this one has (its clones share it, as they share
+    /// its fields), never 0: what a value checked against this spec remembers of it.
+    id: u64,
 }
+
+/// The identity of the next spec built (see [`Spec::id`]).
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+impl PartialEq for Spec {
+    /// Specs are equal when they define the same message, whether or not one is a clone of
+    /// the other.
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+            && self.description == other.description
+            && self.layout == other.layout
+            && self.fields == other.fields
+    }
+}
+
+impl Eq for Spec {}
 
 impl Spec {
     /// Builds and validates a spec from a layout and `(number, format)` pairs.
@@ -202,6 +222,7 @@ impl Spec {
                 .map(|f| f.as_ref().map_or(EncodePlan::default(), EncodePlan::of))
                 .collect(),
             fields: table.into_boxed_slice(),
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         })
     }
 
@@ -305,6 +326,13 @@ impl Spec {
             .get(usize::from(n))
             .copied()
             .unwrap_or_default()
+    }
+
+    /// This spec's identity: the same for the spec and its clones, different for every other
+    /// spec (equal or not), never 0.
+    #[inline(always)]
+    pub(crate) const fn id(&self) -> u64 {
+        self.id
     }
 
     /// The defined fields in ascending order.

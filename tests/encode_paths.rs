@@ -551,3 +551,134 @@ fn re_encodes_decoded_messages_of_every_builtin_spec_as_built_ones() {
         }
     }
 }
+
+/// A spec equal to `spec` but built apart from it (not a clone).
+fn twin(spec: &Spec) -> Spec {
+    Spec::new(
+        spec.name(),
+        *spec.layout(),
+        spec.fields().map(|(n, fs)| (n, fs.clone())),
+    )
+    .unwrap()
+    .with_description(spec.description())
+}
+
+/// A message built with a spec is encoded through what its values keep of that spec's fields
+/// when it is encoded with that spec or a clone; with an equal spec built apart, with a mix of
+/// both, or with part of its fields, it gives the same bytes through the spec's plans.
+#[test]
+fn encodes_built_messages_with_their_spec_as_with_an_equal_one() {
+    let reference = MessageView::decode(ascii(), REQ_0200).unwrap();
+    for name in Spec::builtin_names() {
+        let spec = Spec::builtin(name).unwrap();
+        let twin = twin(spec);
+        assert!(twin == *spec, "{name}");
+        let header = Bytes::from(vec![b'0'; spec.layout().header_length]);
+        // `by_twin(n)`: whether field `n` is set through the twin.
+        let build = |by_twin: &dyn Fn(u16) -> bool| {
+            let mut m = Message::new(reference.mti());
+            m.set_header(header.clone());
+            for fv in reference.fields() {
+                let through = if by_twin(fv.number()) { &twin } else { spec };
+                let _ = m.set(through, fv.number(), fv.as_bytes());
+            }
+            m
+        };
+        let built = build(&|_| false);
+        let wire = encode(spec, &built).unwrap();
+        assert!(wire.len() > 60, "{name}");
+        assert_eq!(encode(&twin, &built).unwrap(), wire, "{name}");
+        assert_eq!(encode(&spec.clone(), &built).unwrap(), wire, "{name}");
+        let mixed = build(&|n| n % 2 == 1);
+        assert_eq!(mixed, built, "{name}");
+        assert_eq!(encode(spec, &mixed).unwrap(), wire, "{name}");
+        assert_eq!(encode(&twin, &mixed).unwrap(), wire, "{name}");
+        let by_twin = build(&|_| true);
+        assert_eq!(encode(spec, &by_twin).unwrap(), wire, "{name}");
+        // Part of the fields, each way.
+        let numbers: Vec<u16> = built.numbers().collect();
+        for keep in [&numbers[..1], &numbers[1..], &numbers[..numbers.len() / 2]] {
+            let part = built.with_only(keep);
+            let expected = encode(&twin, &part).unwrap();
+            assert_eq!(encode(spec, &part).unwrap(), expected, "{name}: {keep:?}");
+            assert_eq!(
+                encode(&twin, &by_twin.with_only(keep)).unwrap(),
+                expected,
+                "{name}: {keep:?}"
+            );
+        }
+    }
+}
+
+/// What a built message's values keep of the spec that set them never stands in for another
+/// spec: not for a spec later built at the same address, nor once a value of another spec
+/// has joined them.
+#[test]
+fn checks_a_built_message_against_any_other_spec() {
+    let decoded = Message::decode(ascii(), Bytes::from_static(REQ_0200)).unwrap();
+    let n = |len| FieldSpec::fixed("x", ContentClass::N, Encoding::Ascii, len);
+    let range = |len, min, max| EncodeErrorKind::LengthOutOfRange { len, min, max };
+
+    // The same variable, so the same address, holding another spec.
+    let mut spec = ascii_with(&[]);
+    let m = rebuilt(&spec, &decoded);
+    assert_eq!(encode(&spec, &m).unwrap(), REQ_0200);
+    spec = ascii_with(&[(4, Some(n(13)))]);
+    let e = encode(&spec, &m).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.element()),
+        (range(12, 13, 13), Element::Field(4))
+    );
+    spec = ascii_with(&[(11, None)]);
+    let e = encode(&spec, &m).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.element()),
+        (EncodeErrorKind::FieldNotInSpec, Element::Field(11))
+    );
+    spec = ascii_with(&[(4, Some(n(12)))]);
+    assert_eq!(encode(&spec, &m).unwrap(), REQ_0200);
+
+    // Field 4 (bytes 44..56 of the reference) replaced through a spec where it is an LLVAR.
+    let llvar = ascii_with(&[(
+        4,
+        Some(FieldSpec::variable(
+            "x",
+            ContentClass::N,
+            Encoding::Ascii,
+            12,
+            LengthPrefix::new(2, PrefixEncoding::Ascii),
+        )),
+    )]);
+    assert_eq!(&REQ_0200[44..56], b"000000010000");
+    let mut expected = REQ_0200[..44].to_vec();
+    expected.extend_from_slice(b"0512345");
+    expected.extend_from_slice(&REQ_0200[56..]);
+    let mut m = rebuilt(ascii(), &decoded);
+    m.set(&llvar, 4, "12345").unwrap();
+    assert_eq!(encode(&llvar, &m).unwrap(), expected);
+    let e = encode(ascii(), &m).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.element()),
+        (range(5, 12, 12), Element::Field(4))
+    );
+    // Set back through the first spec: the reference again, with either spec.
+    m.set(ascii(), 4, "000000010000").unwrap();
+    assert_eq!(encode(ascii(), &m).unwrap(), REQ_0200);
+    let mut as_llvar = REQ_0200[..44].to_vec();
+    as_llvar.extend_from_slice(b"12");
+    as_llvar.extend_from_slice(&REQ_0200[44..]);
+    assert_eq!(encode(&llvar, &m).unwrap(), as_llvar);
+
+    // A message built with the LLVAR spec only, encoded with the reference spec.
+    let mut m = rebuilt(&llvar, &decoded);
+    assert_eq!(encode(&llvar, &m).unwrap(), as_llvar);
+    assert_eq!(encode(ascii(), &m).unwrap(), REQ_0200);
+    m.set(&llvar, 4, "12345").unwrap();
+    let e = encode(ascii(), &m).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.element()),
+        (range(5, 12, 12), Element::Field(4))
+    );
+    m.remove(4);
+    assert_eq!(encode(ascii(), &m).unwrap(), encode(&llvar, &m).unwrap());
+}

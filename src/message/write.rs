@@ -62,11 +62,9 @@ impl<'b> Stage<'b> {
     /// Appends `bytes`, after what is staged.
     #[inline(always)]
     pub(crate) fn put<B: BufMut>(&mut self, bytes: &[u8], out: &mut B) {
-        let n = bytes.len();
-        if n <= STAGE_MAX {
-            if let Some(window) = self.window(out) {
-                copy_short(window, bytes);
-                self.len += n;
+        if let Some(window) = self.window(out) {
+            if copy_window(window, bytes) {
+                self.len += bytes.len();
                 return;
             }
         }
@@ -178,32 +176,38 @@ fn ascii_decimal<const K: usize>(mut value: usize) -> [u8; K] {
     digits
 }
 
-/// Copies `src` into `dst` (as far as the shorter goes) with two moves of 1, 2, 4 or 8
-/// bytes up to 16 bytes (the second overlapping the first), and 16-byte moves above.
+/// Copies `src` to the start of `window` when it is at most [`STAGE_MAX`] bytes long, with
+/// two moves of 1, 2, 4, 8 or 16 bytes up to 32 bytes (the second overlapping the first) and
+/// four 16-byte moves above (overlapping in the middle); `false`, copying nothing, for a longer
+/// one (the length is compared with the limit only above 16 bytes).
 #[inline(always)]
-fn copy_short(dst: &mut [u8], src: &[u8]) {
-    let n = src.len().min(dst.len());
+fn copy_window(window: &mut [u8; STAGE_MAX], src: &[u8]) -> bool {
+    let n = src.len();
     if n >= 8 {
         if n > 16 {
-            let mut at = 0;
-            while at + 16 < n {
-                copy_at::<16>(dst, src, at);
-                at += 16;
+            if n > STAGE_MAX {
+                return false;
             }
-            copy_at::<16>(dst, src, n - 16);
+            if n > 32 {
+                copy_at::<16>(window, src, 16);
+                copy_at::<16>(window, src, n - 32);
+            }
+            copy_at::<16>(window, src, 0);
+            copy_at::<16>(window, src, n - 16);
         } else {
-            copy_at::<8>(dst, src, 0);
-            copy_at::<8>(dst, src, n - 8);
+            copy_at::<8>(window, src, 0);
+            copy_at::<8>(window, src, n - 8);
         }
     } else if n >= 4 {
-        copy_at::<4>(dst, src, 0);
-        copy_at::<4>(dst, src, n - 4);
+        copy_at::<4>(window, src, 0);
+        copy_at::<4>(window, src, n - 4);
     } else if n >= 2 {
-        copy_at::<2>(dst, src, 0);
-        copy_at::<2>(dst, src, n - 2);
+        copy_at::<2>(window, src, 0);
+        copy_at::<2>(window, src, n - 2);
     } else if n == 1 {
-        copy_at::<1>(dst, src, 0);
+        copy_at::<1>(window, src, 0);
     }
+    true
 }
 
 /// Copies the `K` bytes at `at` of `src` to the same place in `dst`, if both hold them.
@@ -214,43 +218,42 @@ fn copy_at<const K: usize>(dst: &mut [u8], src: &[u8], at: usize) {
     }
 }
 
-/// Upper-case ASCII hex of every byte value, two digits each.
-// `i` stays below 256 and each digit index below 16, the tables' lengths.
-#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
-const HEX_PAIRS: [[u8; 2]; 256] = {
-    let digits = b"0123456789ABCDEF";
-    let mut t = [[0u8; 2]; 256];
-    let mut i = 0;
-    while i < 256 {
-        t[i] = [digits[i >> 4], digits[i & 0xF]];
-        i += 1;
-    }
-    t
-};
-
 /// The 16 upper-case ASCII hex digits of `word`, most significant first (the bytes
 /// `codec::hex_upper_into` writes for `word.to_be_bytes()`).
 #[inline(always)]
+// Each cast takes one half of the word.
+#[allow(clippy::cast_possible_truncation)]
 pub(crate) fn hex_upper_word(word: u64) -> [u8; 16] {
+    // Each half's digits are worked out side by side, one a byte of a word.
+    let high = hex_upper_half((word >> 32) as u32).to_be_bytes();
+    let low = hex_upper_half(word as u32).to_be_bytes();
     let mut hex = [0u8; 16];
-    for (pair, byte) in hex.chunks_exact_mut(2).zip(word.to_be_bytes()) {
-        pair.copy_from_slice(&lut_pair(byte));
-    }
+    let (h, l) = hex.split_at_mut(8);
+    h.copy_from_slice(&high);
+    l.copy_from_slice(&low);
     hex
 }
 
-/// The two hex digits of `byte`.
+/// The 8 upper-case ASCII hex digits of `half`, most significant in the word's top byte.
 #[inline(always)]
-fn lut_pair(byte: u8) -> [u8; 2] {
-    HEX_PAIRS
-        .get(usize::from(byte))
-        .copied()
-        .unwrap_or_default()
+fn hex_upper_half(half: u32) -> u64 {
+    const LOW_NIBBLES: u64 = 0x0F0F_0F0F_0F0F_0F0F;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // Spread the nibbles, one a byte, keeping their order: 16-bit halves, then bytes,
+    // then nibbles.
+    let mut x = u64::from(half);
+    x = (x | x << 16) & 0x0000_FFFF_0000_FFFF;
+    x = (x | x << 8) & 0x00FF_00FF_00FF_00FF;
+    x = (x | x << 4) & LOW_NIBBLES;
+    // 1 in each byte holding 10 or more (no byte carries into the next: each stays below 22).
+    let letters = ((x + 6 * ONES) >> 4) & ONES;
+    // '0' + digit, and 7 more for 'A'–'F'.
+    x + 0x30 * ONES + 7 * letters
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{copy_short, hex_upper_word, Stage, STAGE_BUF};
+    use super::{copy_window, hex_upper_word, Stage, STAGE_BUF, STAGE_MAX};
     use crate::codec::{hex_upper_into, prefix_write};
     use crate::spec::{LengthPrefix, PrefixEncoding};
 
@@ -322,18 +325,21 @@ mod tests {
         assert_eq!(got, b"370001045");
     }
 
-    /// The short copy moves exactly the bytes given, for every length it handles and past it.
+    /// The window copy moves exactly the bytes given, for every length it takes, and nothing
+    /// for a longer piece.
     #[test]
     fn copies_every_short_length() {
         let src: Vec<u8> = (0..200u8)
             .map(|i| i.wrapping_mul(31).wrapping_add(7))
             .collect();
         for n in 0..=130 {
-            let mut dst = vec![0xEEu8; n + 8];
-            copy_short(&mut dst[..n], &src[..n]);
-            assert_eq!(&dst[..n], &src[..n], "length {n}");
+            let mut window = [0xEEu8; STAGE_MAX];
+            let copied = copy_window(&mut window, &src[..n]);
+            assert_eq!(copied, n <= STAGE_MAX, "length {n}");
+            let n = if copied { n } else { 0 };
+            assert_eq!(&window[..n], &src[..n], "length {n}");
             assert!(
-                dst[n..].iter().all(|&b| b == 0xEE),
+                window[n..].iter().all(|&b| b == 0xEE),
                 "length {n} wrote past the end"
             );
         }
