@@ -168,20 +168,18 @@ impl<'a> MessageView<'a> {
             start,
         };
         let mut bad = 0;
-        for (base, word) in [0u16, 64, 128].into_iter().zip(self.data) {
-            let mut bits = word;
-            let mut n = base;
+        for (base, word) in [0u8, 64, 128].into_iter().zip(self.data) {
+            // Field 1 + base + i is bit 63 - i of the word: reversed, the fields come out
+            // lowest first, and taking one off (`bits & (bits - 1)`) does not wait for the
+            // number of the one before.
+            let mut bits = word.reverse_bits();
             while bits != 0 {
-                let lz = bits.leading_zeros();
-                // lz < 64 as bits is not 0: the shifts stay in range, the number fits.
-                bits = bits << lz << 1;
+                // Below 64, so a byte; with the base, at most 192.
                 #[allow(clippy::cast_possible_truncation)]
-                {
-                    n += lz as u16 + 1;
-                }
-                // n <= 192: each word's bits add at most 64 to its base.
-                #[allow(clippy::cast_possible_truncation)]
-                let plan = spec.plan_of_byte(n as u8);
+                let n = base + bits.trailing_zeros() as u8 + 1;
+                bits &= bits - 1;
+                let plan = spec.plan_of_byte(n);
+                let n = u16::from(n);
                 match plan {
                     // The common cases, inline: fixed fields and ASCII-prefixed ones. Their
                     // bytes are checked with their run, which also finds a field running
