@@ -501,6 +501,17 @@ pub struct Fields<'v, 'a> {
     start: usize,
 }
 
+impl<'a> Fields<'_, 'a> {
+    /// The field after the current one, the general way: its end from the table or its
+    /// prefix, its content by its spec.
+    #[inline(never)]
+    fn next_general(&mut self, n: u16, rank: usize, start: usize) -> Option<FieldView<'a>> {
+        let end = self.view.end_of(n, rank, start)?;
+        self.start = end;
+        self.view.locate(n, start, end)
+    }
+}
+
 impl<'a> Iterator for Fields<'_, 'a> {
     type Item = FieldView<'a>;
 
@@ -513,11 +524,24 @@ impl<'a> Iterator for Fields<'_, 'a> {
         let lz = self.bits.leading_zeros();
         self.bits &= !(1u64 << 63 >> lz);
         let n = u16::try_from(self.word * 64).ok()? + u16::try_from(lz).ok()? + 1;
-        let end = self.view.end_of(n, self.rank, self.start)?;
+        let (rank, start) = (self.rank, self.start);
         self.rank += 1;
-        let field = self.view.locate(n, self.start, end);
-        self.start = end;
-        field
+        let view = self.view;
+        // The common cases inline: a field whose end the view keeps, fixed or with an ASCII
+        // or BCD prefix counting its bytes.
+        if let (false, Some(&end)) = (view.wide(), view.ends.get(rank)) {
+            let end = usize::from(end);
+            let (from, len) = match view.spec.plan(n) {
+                Plan::Fixed { units, .. } => (start, Some(units as usize)),
+                Plan::Prefixed { bytes, .. } => (start + usize::from(bytes), None),
+                _ => return self.next_general(n, rank, start),
+            };
+            self.start = end;
+            let fs = view.spec.field(n)?;
+            let raw = view.input.get(from..end)?;
+            return Some(FieldView::new(n, fs, raw, len.unwrap_or(raw.len())));
+        }
+        self.next_general(n, rank, start)
     }
 }
 
