@@ -416,7 +416,7 @@ impl<'a> MessageView<'a> {
     fn locate(&self, n: u16, start: usize, end: usize) -> Option<FieldView<'a>> {
         let fs = self.spec.field(n)?;
         // The forms the decoder's plans cover need no second look at the spec.
-        let content = match self.spec.plan(n) {
+        match self.spec.plan(n) {
             Plan::Fixed { units, .. } => {
                 let raw = self.input.get(start..end)?;
                 return Some(FieldView::new(n, fs, raw, units as usize));
@@ -435,9 +435,8 @@ impl<'a> MessageView<'a> {
                 let raw = self.input.get(content..end)?;
                 return Some(FieldView::new(n, fs, raw, len));
             }
-            Plan::General | Plan::Undefined => start,
-        };
-        let start = content;
+            Plan::General | Plan::Undefined => {}
+        }
         let Some(prefix) = &fs.prefix else {
             let raw = self.input.get(start..end)?;
             return Some(FieldView::new(n, fs, raw, fs.length as usize));
