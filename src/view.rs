@@ -234,9 +234,9 @@ impl<'a> MessageView<'a> {
                         }
                         pos = content + len;
                     }
-                    plan => {
+                    _ => {
                         let mut at = Cursor { pos, run, bad };
-                        if !at.field(plan, spec, input, n) {
+                        if !at.field(spec, input, n) {
                             return false;
                         }
                         Cursor { pos, run, bad } = at;
@@ -684,7 +684,10 @@ impl Cursor {
     /// prefix, a length out of range, a field the spec lacks, or one the general reader
     /// refuses).
     #[inline(never)]
-    fn field(&mut self, plan: Plan, spec: &Spec, input: &[u8], n: u16) -> bool {
+    fn field(&mut self, spec: &Spec, input: &[u8], n: u16) -> bool {
+        // Looked up again here rather than passed, so that the caller keeps its copy of the
+        // plan in registers.
+        let plan = spec.plan(n);
         let pos = self.pos;
         match self.end_of(plan, spec, input, n, pos) {
             Some(end) => {
