@@ -33,6 +33,11 @@ impl Mti {
     /// 0810 network management response.
     pub const NETWORK_RESPONSE: Self = Self(*b"0810");
 
+    /// An MTI from four bytes the caller has checked are ASCII digits.
+    pub(crate) const fn from_checked_digits(digits: [u8; 4]) -> Self {
+        Self(digits)
+    }
+
     /// An MTI from four ASCII digits; `None` if any byte is not a digit.
     #[must_use]
     pub const fn new(digits: [u8; 4]) -> Option<Self> {

@@ -550,7 +550,15 @@ fn read_mti(r: &mut Reader<'_>, encoding: MtiEncoding) -> Result<Mti, DecodeErro
     let bad = DecodeError::new(DecodeErrorKind::InvalidMti, Element::Mti, at);
     let raw = r.take(encoding.wire_len(), Element::Mti)?;
     let digits: [u8; 4] = match (encoding, raw) {
-        (MtiEncoding::Ascii, &[a, b, c, d]) => [a, b, c, d],
+        (MtiEncoding::Ascii, &[a, b, c, d]) => {
+            // Four digits, tested at once (no byte borrows or carries unless it is bad).
+            let w = u32::from_le_bytes([a, b, c, d]);
+            let out = (w | w.wrapping_sub(0x3030_3030) | w.wrapping_add(0x4646_4646)) & 0x8080_8080;
+            if out != 0 {
+                return Err(bad);
+            }
+            return Ok(Mti::from_checked_digits([a, b, c, d]));
+        }
         (MtiEncoding::Ebcdic, &[a, b, c, d]) => [a, b, c, d].map(|x| lut(&EBCDIC_TO_ASCII, x)),
         (MtiEncoding::Bcd, &[x, y]) => {
             [x >> 4, x & 0xF, y >> 4, y & 0xF].map(|d| if d <= 9 { b'0' + d } else { b'X' })

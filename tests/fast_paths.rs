@@ -138,3 +138,26 @@ fn a_run_that_runs_past_the_input_is_truncation_of_the_field_that_does() {
     assert_eq!(err.element(), Element::Field(7));
     assert!(matches!(err.kind(), DecodeErrorKind::Truncated { .. }));
 }
+
+#[test]
+fn an_ascii_mti_is_four_digits_whatever_the_other_bytes() {
+    let spec = ascii_spec();
+    for at in 0..4 {
+        for value in 0..=255u8 {
+            let mut wire = ASCII_OK.to_vec();
+            wire[at] = value;
+            let result = MessageView::decode(&spec, &wire);
+            if value.is_ascii_digit() {
+                let mti = result.unwrap().mti();
+                assert_eq!(mti.as_bytes()[at], value);
+            } else {
+                let err = result.unwrap_err();
+                assert_eq!(
+                    (err.kind(), err.element(), err.offset()),
+                    (DecodeErrorKind::InvalidMti, Element::Mti, 0),
+                    "{value:#x} at {at}"
+                );
+            }
+        }
+    }
+}
