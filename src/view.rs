@@ -129,7 +129,7 @@ impl<'a> MessageView<'a> {
             flags |= WIDE;
         }
         let start = r.pos;
-        // Built in place as the result, so that the view is not copied on the way out.
+        // The view (128 bytes, so returning it takes a few register moves, no `memcpy` call).
         let mut out = Ok(Self {
             spec,
             input,
