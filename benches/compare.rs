@@ -20,43 +20,14 @@
 use bytes::Bytes;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use iso8583_wire::{Message, MessageView, Spec};
-use iso_8583_rs::specfile::{FieldDescription, Spec as TheirSpecFile};
-use iso_8583_rs::{Builder, CompiledSpec};
-use std::collections::HashMap;
+use iso_8583_rs::Builder;
+use shared::their_spec;
 use std::hint::black_box;
+
+mod shared;
 
 /// The reference 0200 (164 bytes).
 const REQ_0200: &[u8] = b"02007238048028C080001642424242424242420000000000000100001123132500123456132500112305100374242424242424242=29122011000000000000123456789012TERM0001MERCHANT0000001840";
-
-/// Their spec for the fields of the reference message, with the classes, lengths and prefixes
-/// of our `iso8583-1987-ascii` (and of their own `spec1987.yml`, except that 49 is `an` in both
-/// of ours and theirs).
-fn their_spec() -> CompiledSpec {
-    let f = |class: &str, len_type: &str, max_len| FieldDescription {
-        content_type: class.into(),
-        len_type: len_type.into(),
-        max_len,
-        min_len: 0,
-        label: String::new(),
-    };
-    let fields = HashMap::from([
-        (2, f("n", "llvar", 19)),
-        (3, f("n", "fixed", 6)),
-        (4, f("n", "fixed", 12)),
-        (7, f("n", "fixed", 10)),
-        (11, f("n", "fixed", 6)),
-        (12, f("n", "fixed", 6)),
-        (13, f("n", "fixed", 4)),
-        (22, f("n", "fixed", 3)),
-        (25, f("n", "fixed", 2)),
-        (35, f("z", "llvar", 37)),
-        (37, f("an", "fixed", 12)),
-        (41, f("ans", "fixed", 8)),
-        (42, f("ans", "fixed", 15)),
-        (49, f("an", "fixed", 3)),
-    ]);
-    CompiledSpec::compile(&TheirSpecFile { fields }).unwrap()
-}
 
 fn compare(c: &mut Criterion) {
     let ours = Spec::builtin("iso8583-1987-ascii").unwrap();

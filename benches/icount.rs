@@ -18,10 +18,11 @@
 use bytes::Bytes;
 use iso8583_wire::response::{classify, Dialect};
 use iso8583_wire::{Message, MessageView, Mti, Spec};
-use iso_8583_rs::specfile::{FieldDescription, Spec as TheirSpecFile};
 use iso_8583_rs::{Builder, CompiledSpec};
-use std::collections::HashMap;
+use shared::their_spec;
 use std::hint::black_box;
+
+mod shared;
 
 /// How many times `icount OP` runs the operation; the gate divides the count by it.
 const ITERATIONS: usize = 1000;
@@ -97,35 +98,6 @@ struct Inputs {
     /// iso_8583_rs 0.2.2: its spec for the reference fields, and the 0200 in its builder.
     theirs: &'static CompiledSpec,
     their_builder: Builder<'static>,
-}
-
-/// iso_8583_rs's spec for the fields of the reference 0200, with the classes, lengths and
-/// prefixes of `iso8583-1987-ascii` (as in `benches/compare.rs`).
-fn their_spec() -> CompiledSpec {
-    let f = |class: &str, len_type: &str, max_len| FieldDescription {
-        content_type: class.into(),
-        len_type: len_type.into(),
-        max_len,
-        min_len: 0,
-        label: String::new(),
-    };
-    let fields = HashMap::from([
-        (2, f("n", "llvar", 19)),
-        (3, f("n", "fixed", 6)),
-        (4, f("n", "fixed", 12)),
-        (7, f("n", "fixed", 10)),
-        (11, f("n", "fixed", 6)),
-        (12, f("n", "fixed", 6)),
-        (13, f("n", "fixed", 4)),
-        (22, f("n", "fixed", 3)),
-        (25, f("n", "fixed", 2)),
-        (35, f("z", "llvar", 37)),
-        (37, f("an", "fixed", 12)),
-        (41, f("ans", "fixed", 8)),
-        (42, f("ans", "fixed", 15)),
-        (49, f("an", "fixed", 3)),
-    ]);
-    CompiledSpec::compile(&TheirSpecFile { fields }).unwrap()
 }
 
 fn unhex(s: &str) -> Vec<u8> {

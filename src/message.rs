@@ -551,18 +551,7 @@ impl Message {
             // The common case first.
             if plan.fixed_len != 0 {
                 check_fixed_len(*n, v, plan.fixed_len)?;
-                // No overflow: `run.1 <= source.len()`, and a slice is at most `isize::MAX` long.
-                let end = run.1 + wire.len();
-                if at == run.1 && end <= source.len() {
-                    run.1 = end;
-                    continue;
-                }
-                put_run(source, &mut run, out);
-                if at <= source.len() && source.len() - at >= wire.len() {
-                    run = (at, at + wire.len());
-                } else {
-                    out.put_slice(wire);
-                }
+                run_fixed(source, &mut run, at, wire, out);
                 continue;
             }
             match plan.other {
@@ -589,19 +578,7 @@ impl Message {
                     check_len(fs, *n, v)?;
                     match &fs.prefix {
                         // A fixed field: its value is all it writes, taken as above.
-                        None => {
-                            let end = run.1 + wire.len();
-                            if at == run.1 && end <= source.len() {
-                                run.1 = end;
-                                continue;
-                            }
-                            put_run(source, &mut run, out);
-                            if at <= source.len() && source.len() - at >= wire.len() {
-                                run = (at, at + wire.len());
-                            } else {
-                                out.put_slice(wire);
-                            }
-                        }
+                        None => run_fixed(source, &mut run, at, wire, out),
                         Some(prefix) => {
                             put_run(source, &mut run, out);
                             let count = fs.prefix_count(v.len, v.wire.len());
@@ -672,6 +649,31 @@ fn spec_field(spec: &Spec, n: u16) -> Result<&FieldSpec, EncodeError> {
 #[cold]
 fn not_in_spec(n: u16) -> EncodeError {
     EncodeError::new(EncodeErrorKind::FieldNotInSpec, Element::Field(n))
+}
+
+/// A fixed field's value `wire`, which lies at `at` in `source` if it is a slice of it: it
+/// extends the run `source[run.0..run.1]` when it follows it there, starts a new run after
+/// writing the old one when it lies elsewhere in `source`, and is written as it is otherwise.
+#[inline(always)]
+fn run_fixed<B: BufMut>(
+    source: &[u8],
+    run: &mut (usize, usize),
+    at: usize,
+    wire: &[u8],
+    out: &mut B,
+) {
+    // No overflow: `run.1 <= source.len()`, and a slice is at most `isize::MAX` long.
+    let end = run.1 + wire.len();
+    if at == run.1 && end <= source.len() {
+        run.1 = end;
+        return;
+    }
+    put_run(source, run, out);
+    if at <= source.len() && source.len() - at >= wire.len() {
+        *run = (at, at + wire.len());
+    } else {
+        out.put_slice(wire);
+    }
 }
 
 /// Writes `source[run.0..run.1]`, fields taken from the buffer a message was decoded from,
