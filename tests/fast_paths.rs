@@ -43,30 +43,34 @@ fn bcd_message(de22: [u8; 2]) -> Vec<u8> {
 
 #[test]
 fn an_odd_bcd_field_takes_a_0_or_f_filler_and_nothing_else() {
-    // Left filler: 0 and F are both fillers; 5 is not.
-    let spec = bcd_spec(BcdPad::Left0);
-    for de22 in [[0x00, 0x51], [0xF0, 0x51]] {
-        let wire = bcd_message(de22);
-        let v = MessageView::decode(&spec, &wire).unwrap();
-        assert_eq!(v.field(22).unwrap().to_text(), "051");
-        assert_eq!(v.field(41).unwrap().as_str().unwrap(), "TERM0001");
+    // Left filler, whichever the spec writes: 0 and F are both fillers; 5 is not.
+    for pad in [BcdPad::Left0, BcdPad::LeftF] {
+        let spec = bcd_spec(pad);
+        for de22 in [[0x00, 0x51], [0xF0, 0x51]] {
+            let wire = bcd_message(de22);
+            let v = MessageView::decode(&spec, &wire).unwrap();
+            assert_eq!(v.field(22).unwrap().to_text(), "051");
+            assert_eq!(v.field(41).unwrap().as_str().unwrap(), "TERM0001");
+        }
+        let err = MessageView::decode(&spec, &bcd_message([0x50, 0x51])).unwrap_err();
+        assert_eq!(err.element(), Element::Field(22));
+        assert_eq!(err.offset(), 13);
+        assert!(matches!(err.kind(), DecodeErrorKind::InvalidContent { .. }));
     }
-    let err = MessageView::decode(&spec, &bcd_message([0x50, 0x51])).unwrap_err();
-    assert_eq!(err.element(), Element::Field(22));
-    assert_eq!(err.offset(), 13);
-    assert!(matches!(err.kind(), DecodeErrorKind::InvalidContent { .. }));
 
     // Right filler: the low nibble of the last byte.
-    let spec = bcd_spec(BcdPad::Right0);
-    for de22 in [[0x05, 0x10], [0x05, 0x1F]] {
-        let wire = bcd_message(de22);
-        let v = MessageView::decode(&spec, &wire).unwrap();
-        assert_eq!(v.field(22).unwrap().to_text(), "051");
+    for pad in [BcdPad::Right0, BcdPad::RightF] {
+        let spec = bcd_spec(pad);
+        for de22 in [[0x05, 0x10], [0x05, 0x1F]] {
+            let wire = bcd_message(de22);
+            let v = MessageView::decode(&spec, &wire).unwrap();
+            assert_eq!(v.field(22).unwrap().to_text(), "051");
+        }
+        let err = MessageView::decode(&spec, &bcd_message([0x05, 0x19])).unwrap_err();
+        assert_eq!(err.element(), Element::Field(22));
+        assert_eq!(err.offset(), 14);
+        assert!(matches!(err.kind(), DecodeErrorKind::InvalidContent { .. }));
     }
-    let err = MessageView::decode(&spec, &bcd_message([0x05, 0x19])).unwrap_err();
-    assert_eq!(err.element(), Element::Field(22));
-    assert_eq!(err.offset(), 14);
-    assert!(matches!(err.kind(), DecodeErrorKind::InvalidContent { .. }));
 }
 
 /// ASCII: fields 2 (a..10, LL), 3 (a 4), 4 (a..10, LL), 5 (n 4), 6 (n..6, LL), 7 (n 2).

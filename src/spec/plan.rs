@@ -26,7 +26,9 @@ pub(crate) enum Plan {
     /// [`Check::Bcd`], the filler on its own (a 0 passes; anything else, F included, is left
     /// to the general reader).
     BcdOdd { wire: u32, digits: u32, left: bool },
-    /// Fixed-length packed BCD digits.
+    /// Fixed-length packed BCD digits the two forms above do not take: track data (class
+    /// `z`, with the `D` separator), or an odd count of `n` digits that the spec pads with an
+    /// F.
     BcdFixed { digits: u32, bcd: BcdCheck },
     /// A packed BCD length prefix of `bytes` wire bytes counting digits, then packed BCD
     /// digits.
@@ -49,10 +51,9 @@ pub(crate) enum PrefixDigits {
     Bcd,
 }
 
-/// The content check of a fast-path field of one wire byte a unit: any byte, or ASCII text
-/// of a class tested a word at a time.
+/// The content check of a fast-path field: any byte, ASCII text of a class, or packed BCD
+/// digits, tested a word at a time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
 pub(crate) enum Check {
     /// Any byte (binary, or ASCII of class `b`).
     Any,
@@ -136,7 +137,9 @@ impl Plan {
                 units: fs.length,
                 check: Check::Bcd,
             },
-            None if !track => Self::BcdOdd {
+            // An odd count whose spec pads with 0 (an F filler goes to `BcdFixed`, which takes
+            // both).
+            None if !track && fs.bcd_pad.nibble() == 0 => Self::BcdOdd {
                 wire: fs.length.div_ceil(2),
                 digits: fs.length,
                 left: fs.bcd_pad.is_left(),
