@@ -435,7 +435,7 @@ impl<'a> MessageView<'a> {
                 let raw = self.input.get(content..end)?;
                 return Some(FieldView::new(n, fs, raw, len));
             }
-            Plan::General | Plan::Undefined => {}
+            Plan::BcdWireNibbles { .. } | Plan::General | Plan::Undefined => {}
         }
         let Some(prefix) = &fs.prefix else {
             let raw = self.input.get(start..end)?;
@@ -762,6 +762,33 @@ impl Cursor {
             } => {
                 let content = pos + usize::from(bytes);
                 let len = bcd_prefix(input.get(pos..content)?)?;
+                if len > max as usize || len < min as usize {
+                    return None;
+                }
+                let end = bcd_digits(input, content, len, bcd, bad)?;
+                run.extend(input, pos, end, Check::Any, false, bad);
+                Some(end)
+            }
+            Plan::BcdWireNibbles {
+                bytes,
+                min,
+                max,
+                bcd,
+            } => {
+                let content = pos + usize::from(bytes);
+                let nibbles = bcd_prefix(input.get(pos..content)?)?;
+                // Nibbles on the wire come in pairs.
+                if !nibbles.is_multiple_of(2) {
+                    return None;
+                }
+                let raw = input.get(content..content + nibbles / 2)?;
+                // An F filler, first or last as the spec pads, is not a digit.
+                let filler = if bcd.pad_left {
+                    raw.first().map(|b| b >> 4)
+                } else {
+                    raw.last().map(|b| b & 0xF)
+                };
+                let len = nibbles - usize::from(filler == Some(0xF));
                 if len > max as usize || len < min as usize {
                     return None;
                 }

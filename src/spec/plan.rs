@@ -38,6 +38,15 @@ pub(crate) enum Plan {
         max: u32,
         bcd: BcdCheck,
     },
+    /// A packed BCD length prefix of `bytes` wire bytes counting the nibbles on the wire
+    /// (filler included, so always even), then packed BCD digits that the spec pads with an
+    /// F: an F filler takes one digit off (the UnionPay track 2 form).
+    BcdWireNibbles {
+        bytes: u8,
+        min: u32,
+        max: u32,
+        bcd: BcdCheck,
+    },
     /// Anything else: the general reader.
     General,
 }
@@ -155,6 +164,19 @@ impl Plan {
                     && matches!(p.counts, PrefixCounts::Units | PrefixCounts::Nibbles) =>
             {
                 Self::BcdPrefixed {
+                    bytes: narrow(p.wire_len()),
+                    min: fs.min_length,
+                    max: fs.length,
+                    bcd,
+                }
+            }
+            Some(p)
+                if p.encoding == PrefixEncoding::Bcd
+                    && (1..=6).contains(&p.width)
+                    && p.counts == PrefixCounts::WireNibbles
+                    && fs.bcd_pad.nibble() == 0xF =>
+            {
+                Self::BcdWireNibbles {
                     bytes: narrow(p.wire_len()),
                     min: fs.min_length,
                     max: fs.length,
