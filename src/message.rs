@@ -47,7 +47,7 @@ impl core::hash::Hash for Value {
 struct Form(u8);
 
 impl Form {
-    /// The value alone (a field of [`EncodePlan::fixed_len`]).
+    /// The value alone (a field of [`crate::spec::EncodePlan::fixed_len`]).
     const FIXED: Self = Self(0);
     /// Anything but a fixed field or one of [`OtherPlan::AsciiPrefixed`]: the general writer.
     const OTHER: Self = Self(7);

@@ -1,7 +1,7 @@
 //! Reading a jPOS field packager class name (`IFA_LLNUM`, `IFB_LLHBINARY`, …) as independent
 //! settings: content class, encoding, length prefix and BCD filler.
 //!
-//! The names follow a convention: `IF` + family + `_` + [`F`] + `L`… + [`H`] + kind. The family
+//! The names follow a convention: `IF` + family + `_` + `[F]` + `L`… + `[H]` + kind. The family
 //! says how the prefix and the content are written (`A` ASCII, `B` BCD/binary, `E` EBCDIC, and the
 //! mixed `EA`, `AE`, `EB`; none for the literal `IF_CHAR`), the `L`s count the prefix digits, `H`
 //! makes the prefix a binary byte count, and `F` marks an `F` filler nibble. The kind rules which
