@@ -612,6 +612,29 @@ struct Run {
 }
 
 impl Run {
+    /// `len` packed BCD digits at `content`, after a prefix at `pos`: checks the length
+    /// against `min..=max` and the digits (faults into `bad`), closes the run, and gives where
+    /// the field ends.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn bcd_after_prefix(
+        &mut self,
+        input: &[u8],
+        pos: usize,
+        content: usize,
+        len: usize,
+        (min, max): (u32, u32),
+        bcd: BcdCheck,
+        bad: &mut u64,
+    ) -> Option<usize> {
+        if len > max as usize || len < min as usize {
+            return None;
+        }
+        let end = bcd_digits(input, content, len, bcd, bad)?;
+        self.extend(input, pos, end, Check::Any, false, bad);
+        Some(end)
+    }
+
     /// Checks the run, ending at `end`: nonzero when a byte breaks its class. A run of any
     /// bytes needs no look.
     #[inline(always)]
@@ -762,12 +785,7 @@ impl Cursor {
             } => {
                 let content = pos + usize::from(bytes);
                 let len = bcd_prefix(input.get(pos..content)?)?;
-                if len > max as usize || len < min as usize {
-                    return None;
-                }
-                let end = bcd_digits(input, content, len, bcd, bad)?;
-                run.extend(input, pos, end, Check::Any, false, bad);
-                Some(end)
+                run.bcd_after_prefix(input, pos, content, len, (min, max), bcd, bad)
             }
             Plan::BcdWireNibbles {
                 bytes,
@@ -789,12 +807,7 @@ impl Cursor {
                     raw.last().map(|b| b & 0xF)
                 };
                 let len = nibbles - usize::from(filler == Some(0xF));
-                if len > max as usize || len < min as usize {
-                    return None;
-                }
-                let end = bcd_digits(input, content, len, bcd, bad)?;
-                run.extend(input, pos, end, Check::Any, false, bad);
-                Some(end)
+                run.bcd_after_prefix(input, pos, content, len, (min, max), bcd, bad)
             }
             Plan::General => {
                 let end = general_field(spec, input, n, pos)?;

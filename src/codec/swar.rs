@@ -207,9 +207,8 @@ pub(crate) const fn bcd_outside(word: u64, track: bool) -> u64 {
     nibble_outside(low, track) | nibble_outside(high, track) << 1
 }
 
-/// The bytes `input[start..end]` (at most eight) in the top bytes of a word, for a field
+/// The bytes `input[start..end]` (at most eight) in the top bytes of a word, for a span
 /// that ends within the first eight bytes of the input.
-#[cold]
 fn short_word(input: &[u8], start: usize, end: usize) -> u64 {
     let mut b = [0u8; 8];
     let raw = input.get(start..end).unwrap_or_default();
