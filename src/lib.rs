@@ -42,6 +42,9 @@ pub mod spec;
 pub mod view;
 
 pub use bitmap::Bitmap;
+/// The bit-vector crate [`Bitmap::as_bits`] hands out slices of, re-exported so that callers
+/// use the same version.
+pub use bitvec;
 pub use error::{DecodeError, DecodeErrorKind, Element, EncodeError, EncodeErrorKind, SpecError};
 pub use message::Message;
 pub use mti::Mti;

@@ -23,10 +23,11 @@ pub(crate) struct Span {
     pub(crate) len: u32,
 }
 
-/// How many data elements present the view keeps the end of: every one in most messages.
-/// Later ones (a message can carry up to 189) are found by walking their length prefixes from
-/// the last one kept. The view then fits in 128 bytes, which makes it quick to create, to
-/// return and to move.
+/// How many field ends the view keeps: the end of every data element present in most
+/// messages (up to 32 of them). A longer message (a message can carry up to 191) keeps the end
+/// of every 2nd, 4th or 8th one instead, its *stride*, so any field is at most 1, 3 or 7 length
+/// prefixes away from a kept end. The view then fits in 128 bytes, which makes it quick to
+/// create, to return and to move.
 const INDEXED: usize = 32;
 
 /// `MessageView::flags`: the primary bitmap's bit 1 was set (a secondary bitmap follows).
@@ -36,16 +37,29 @@ const TERTIARY: u8 = 2;
 /// `MessageView::flags`: the input is longer than 65,535 bytes, so `ends` is not kept: fields
 /// are found by walking their (already checked) length prefixes from the first.
 const WIDE: u8 = 4;
+/// `MessageView::flags`: more than [`INDEXED`] data elements, so `ends` is kept with a stride
+/// (set while the fields are read, before the stride is known).
+const LONG: u8 = 8;
+/// `MessageView::flags`: where the stride's base-2 logarithm (0 to 3) is kept.
+const STRIDE_SHIFT: u32 = 4;
+/// `MessageView::flags`: the bits of the stride's logarithm.
+const STRIDE_BITS: u8 = 3 << STRIDE_SHIFT;
 
 /// A decoded message that borrows its input: the MTI, the bitmap and the place of every field.
 ///
 /// Decoding validates everything (lengths, content classes, the bitmap against the spec, no
-/// trailing bytes) and allocates nothing. The view keeps where each of the first 32 data
-/// elements present ends, by its rank, so [`MessageView::field`] is a population count and
-/// an array look-up for them. Later ones (in a message with more than 32 data elements) are
-/// found by walking the length prefixes from the 32nd, and every field of a message longer
-/// than 65,535 bytes (only possible with LLLLL/LLLLLL fields) from the first, in time linear
-/// in the number of fields walked.
+/// trailing bytes) and allocates nothing. The view keeps where the data elements present end,
+/// by their rank, so [`MessageView::field`] takes constant time:
+///
+/// - in a message with up to 32 data elements (nearly all), a population count and an array
+///   look-up;
+/// - in a longer one, the view keeps the end of every 2nd (up to 64 data elements), 4th (up
+///   to 128) or 8th one, and `field` reads at most 1, 3 or 7 other length prefixes (already
+///   checked) from the nearest kept end.
+///
+/// The exception is a message longer than 65,535 bytes (only possible with LLLLL/LLLLLL
+/// fields): its fields are found by walking the length prefixes from the first, in time
+/// linear in the number of fields walked.
 #[derive(Clone)]
 pub struct MessageView<'a> {
     spec: &'a Spec,
@@ -55,10 +69,11 @@ pub struct MessageView<'a> {
     mti: Mti,
     /// Where the first data element starts.
     first: u32,
-    /// Where each of the first [`INDEXED`] data elements present ends, in ascending field
-    /// order (messages of up to 65,535 bytes; see [`WIDE`]).
+    /// Where the data elements present end, in ascending field order: each one's, or with a
+    /// stride (see [`INDEXED`]) where group `g` of the data elements ends (messages of up to
+    /// 65,535 bytes; see [`WIDE`]).
     ends: [u16; INDEXED],
-    /// [`SECONDARY`], [`TERTIARY`] and [`WIDE`].
+    /// [`SECONDARY`], [`TERTIARY`], [`WIDE`], [`LONG`] and the stride ([`STRIDE_BITS`]).
     flags: u8,
 }
 
@@ -144,6 +159,11 @@ impl<'a> MessageView<'a> {
                 if let Err(e) = view.fill_exact(start, bitmaps) {
                     out = Err(e);
                 }
+            }
+        }
+        if let Ok(view) = &mut out {
+            if view.flags & LONG != 0 {
+                view.restride();
             }
         }
         out
@@ -248,6 +268,8 @@ impl<'a> MessageView<'a> {
                     #[allow(clippy::cast_possible_truncation)]
                     let end = pos as u16;
                     *slot = end;
+                } else {
+                    self.flags |= LONG;
                 }
                 rank += 1;
             }
@@ -285,6 +307,8 @@ impl<'a> MessageView<'a> {
                 read_field(&mut r, fs, n)?;
                 if let Some(slot) = self.ends.get_mut(rank) {
                     *slot = u16::try_from(r.pos).unwrap_or(u16::MAX);
+                } else {
+                    self.flags |= LONG;
                 }
                 rank += 1;
                 last = n;
@@ -352,6 +376,61 @@ impl<'a> MessageView<'a> {
         self.flags & WIDE != 0
     }
 
+    /// Whether `ends` holds the end of every data element present, by rank (not wide, no
+    /// stride).
+    const fn direct(&self) -> bool {
+        self.flags & (WIDE | STRIDE_BITS) == 0
+    }
+
+    /// The base-2 logarithm of the stride of `ends` (0 when it keeps every field's end).
+    const fn stride_shift(&self) -> u32 {
+        ((self.flags & STRIDE_BITS) >> STRIDE_SHIFT) as u32
+    }
+
+    /// Rewrites `ends`, which holds the ends of the first [`INDEXED`] data elements, with the
+    /// stride a message of more than [`INDEXED`] needs: the end of every 2nd, 4th or 8th data
+    /// element. The fields after the 32nd are found by their (already checked) length
+    /// prefixes.
+    #[cold]
+    #[inline(never)]
+    fn restride(&mut self) {
+        self.flags &= !LONG;
+        if self.wide() {
+            return;
+        }
+        let count: u32 = self.data.iter().map(|w| w.count_ones()).sum();
+        let mut shift = 1;
+        while (INDEXED << shift) < count as usize && shift < 3 {
+            shift += 1;
+        }
+        let mask = (1usize << shift) - 1;
+        let mut ends = [0u16; INDEXED];
+        let mut pos = self.first as usize;
+        for (rank, n) in Bitmap::from_words(self.data).iter().enumerate() {
+            pos = match self.ends.get(rank) {
+                Some(&end) => usize::from(end),
+                None => match self.end_after(n, pos) {
+                    Some(end) => end,
+                    // Cannot happen: every prefix was checked when the message was read.
+                    None => return,
+                },
+            };
+            // The last group, when it is short, is not kept: its fields are found from the
+            // group before.
+            if rank & mask == mask {
+                if let Some(slot) = ends.get_mut(rank >> shift) {
+                    // Not wide, so below 65,536.
+                    *slot = u16::try_from(pos).unwrap_or(u16::MAX);
+                }
+            }
+        }
+        self.ends = ends;
+        // `shift` is 1 to 3, so it fits in the two flag bits.
+        #[allow(clippy::cast_possible_truncation)]
+        let bits = (shift as u8) << STRIDE_SHIFT;
+        self.flags |= bits;
+    }
+
     /// Whether data element `n` is present.
     #[must_use]
     pub fn has(&self, n: u16) -> bool {
@@ -378,28 +457,81 @@ impl<'a> MessageView<'a> {
     #[must_use]
     pub fn field(&self, n: u16) -> Option<FieldView<'a>> {
         let rank = self.rank(n)?;
+        if self.direct() {
+            let start = match rank.checked_sub(1) {
+                None => self.first as usize,
+                Some(prev) => usize::from(*self.ends.get(prev)?),
+            };
+            return self.locate(n, start, usize::from(*self.ends.get(rank)?));
+        }
+        self.field_far(n, rank)
+    }
+
+    /// [`MessageView::field`] in a wide view or one whose `ends` has a stride.
+    #[inline(never)]
+    fn field_far(&self, n: u16, rank: usize) -> Option<FieldView<'a>> {
         if self.wide() {
             return self.fields().find(|f| f.number() == n);
         }
-        if rank >= INDEXED {
-            return self.fields_after_indexed().find(|f| f.number() == n);
-        }
-        let start = match rank.checked_sub(1) {
+        let shift = self.stride_shift();
+        let mask = (1usize << shift) - 1;
+        let group = rank >> shift;
+        let mut start = match group.checked_sub(1) {
             None => self.first as usize,
             Some(prev) => usize::from(*self.ends.get(prev)?),
         };
-        self.locate(n, start, usize::from(*self.ends.get(rank)?))
+        // The data elements of the group before `n` (at most 7), in ascending order.
+        let mut before = [0u16; 8];
+        let skip = rank & mask;
+        let mut found = 0;
+        let mut m = n;
+        while found < skip {
+            m = self.present_below(m)?;
+            found += 1;
+            *before.get_mut(skip - found)? = m;
+        }
+        for &m in before.get(..skip)? {
+            start = self.end_after(m, start)?;
+        }
+        let end = if rank & mask == mask {
+            usize::from(*self.ends.get(group)?)
+        } else {
+            self.end_after(n, start)?
+        };
+        self.locate(n, start, end)
     }
 
-    /// Where field `n`, starting at `start` with its prefix, ends: read from the table, or
-    /// from the prefix when the view is wide or the field is past the table.
+    /// The highest-numbered data element present below `n`.
+    fn present_below(&self, n: u16) -> Option<u16> {
+        let mut i = n.checked_sub(1)?;
+        loop {
+            // Field `i` (1-based) and those below it in the same word.
+            let bit = i.checked_sub(1)?;
+            let (w, b) = (usize::from(bit / 64), u32::from(bit % 64));
+            let word = self.data.get(w)? & (u64::MAX << (63 - b));
+            if word != 0 {
+                // The lowest set bit is the highest field number; below 64, so it fits.
+                #[allow(clippy::cast_possible_truncation)]
+                return Some(w as u16 * 64 + (63 - word.trailing_zeros()) as u16 + 1);
+            }
+            i = u16::try_from(w * 64).ok()?;
+        }
+    }
+
+    /// Where field `n`, starting at `start` with its prefix, ends: read from the table when
+    /// it holds every field's end, or from the prefix.
     #[inline]
     fn end_of(&self, n: u16, rank: usize, start: usize) -> Option<usize> {
-        if !self.wide() {
+        if self.direct() {
             if let Some(end) = self.ends.get(rank) {
                 return Some(usize::from(*end));
             }
         }
+        self.end_after(n, start)
+    }
+
+    /// Where field `n`, starting at `start` with its (already checked) prefix, ends.
+    fn end_after(&self, n: u16, start: usize) -> Option<usize> {
         let fs = self.spec.field(n)?;
         let Some(prefix) = &fs.prefix else {
             return Some(start + fs.wire_len(fs.length as usize));
@@ -447,31 +579,6 @@ impl<'a> MessageView<'a> {
         let raw = self.input.get(content..end)?;
         let (len, _) = refine_bcd_len(fs, raw, len, wire);
         Some(FieldView::new(n, fs, raw, len))
-    }
-
-    /// The data elements after the last one whose end the view keeps (a view that is not
-    /// wide, with more than [`INDEXED`] of them).
-    fn fields_after_indexed(&self) -> Fields<'_, 'a> {
-        let mut data = self.data;
-        let mut skip = INDEXED;
-        for word in &mut data {
-            while skip > 0 && *word != 0 {
-                *word &= !(1u64 << 63 >> word.leading_zeros());
-                skip -= 1;
-            }
-        }
-        let start = self
-            .ends
-            .last()
-            .map_or(self.first as usize, |e| usize::from(*e));
-        Fields {
-            view: self,
-            words: data,
-            word: 0,
-            bits: data.first().copied().unwrap_or(0),
-            rank: INDEXED,
-            start,
-        }
     }
 
     /// The data elements present, in ascending order.
@@ -528,7 +635,7 @@ impl<'a> Iterator for Fields<'_, 'a> {
         let view = self.view;
         // The common cases inline: a field whose end the view keeps, fixed or with an ASCII
         // or BCD prefix counting its bytes.
-        if let (false, Some(&end)) = (view.wide(), view.ends.get(rank)) {
+        if let (true, Some(&end)) = (view.direct(), view.ends.get(rank)) {
             let end = usize::from(end);
             let (from, len) = match view.spec.plan(n) {
                 Plan::Fixed { units, .. } => (start, Some(units as usize)),

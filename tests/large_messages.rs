@@ -1,5 +1,5 @@
 //! Messages longer than 65,535 bytes (possible with LLLLL and LLLLLL fields), and messages
-//! with more data elements than the view keeps the ends of (64), decode and their fields are
+//! with more data elements than the view keeps every end of (32), decode and their fields are
 //! found, like those of small messages.
 #![allow(
     clippy::unwrap_used,
@@ -9,8 +9,8 @@
 )]
 
 use iso8583_wire::spec::{
-    BitmapEncoding, ContentClass as C, Encoding as E, LengthPrefix, MessageLayout, MtiEncoding,
-    PrefixEncoding as P,
+    BcdPad, BitmapEncoding, ContentClass as C, Encoding as E, LengthPrefix, MessageLayout,
+    MtiEncoding, PrefixEncoding as P,
 };
 use iso8583_wire::{FieldSpec, Message, MessageView, Mti, Spec};
 
@@ -85,6 +85,11 @@ fn decodes_a_message_of_exactly_65535_and_65536_bytes() {
 /// A spec defining every field from 2 to 192 (65 announces the tertiary bitmap), in turns
 /// fixed and variable, in ASCII or in BCD with BCD prefixes.
 fn every_field_spec(bcd: bool) -> Spec {
+    every_field_spec_padded(bcd, BcdPad::Left0)
+}
+
+/// [`every_field_spec`] with odd-length BCD fields padded with `pad`.
+fn every_field_spec_padded(bcd: bool, pad: BcdPad) -> Spec {
     let (enc, penc, mti, bitmap) = if bcd {
         (E::Bcd, P::Bcd, MtiEncoding::Bcd, BitmapEncoding::Binary)
     } else {
@@ -101,7 +106,7 @@ fn every_field_spec(bcd: bool) -> Spec {
         } else {
             FieldSpec::variable("variable", C::N, enc, 11, LengthPrefix::new(2, penc))
         };
-        (n, fs)
+        (n, fs.with_bcd_pad(pad))
     });
     Spec::new(
         "every",
@@ -148,5 +153,57 @@ fn finds_every_field_of_a_message_with_all_189_data_elements() {
             .collect();
         assert_eq!(all, expected);
         assert_eq!(Message::from_view(&v).to_vec(&spec).unwrap(), wire);
+    }
+}
+
+/// The fields of `every_field_spec` a test message of `count` data elements carries: spread
+/// over all three bitmaps, `count` of the 190.
+fn spread(count: usize) -> Vec<u16> {
+    let all: Vec<u16> = (2..=192u16).filter(|&n| n != 65).collect();
+    (0..count).map(|i| all[i * all.len() / count]).collect()
+}
+
+#[test]
+fn finds_every_field_whatever_the_number_of_data_elements() {
+    // Around each change of stride (every end kept up to 32 data elements, then every 2nd,
+    // 4th and 8th), in ASCII and in BCD; F-padded BCD fields are read by the exact reader,
+    // the others by the fast one.
+    let counts = [
+        1, 31, 32, 33, 34, 40, 63, 64, 65, 66, 97, 127, 128, 129, 130, 160, 189, 190,
+    ];
+    for (bcd, pad) in [
+        (false, BcdPad::Left0),
+        (true, BcdPad::Left0),
+        (true, BcdPad::LeftF),
+    ] {
+        let spec = every_field_spec_padded(bcd, pad);
+        for count in counts {
+            let present = spread(count);
+            assert_eq!(present.len(), count);
+            let mut m = Message::new(Mti::NETWORK_REQUEST);
+            for &n in &present {
+                m.set(&spec, n, digits_of(n)).unwrap();
+            }
+            let wire = m.to_vec(&spec).unwrap();
+            let v = MessageView::decode(&spec, &wire).unwrap();
+            let what = format!("{count} data elements, bcd {bcd}, pad {pad:?}");
+            // Every field, last first and then first first, and the ones absent.
+            for &n in present.iter().rev().chain(&present) {
+                let f = v.field(n).unwrap_or_else(|| panic!("field {n}, {what}"));
+                assert_eq!(f.number(), n, "{what}");
+                assert_eq!(f.to_text(), digits_of(n), "field {n}, {what}");
+            }
+            for n in (0..=200u16).filter(|n| !present.contains(n)) {
+                assert!(v.field(n).is_none(), "field {n} absent, {what}");
+            }
+            let all: Vec<(u16, String)> = v.fields().map(|f| (f.number(), f.to_text())).collect();
+            let expected: Vec<(u16, String)> = present.iter().map(|&n| (n, digits_of(n))).collect();
+            assert_eq!(all, expected, "{what}");
+            assert_eq!(
+                Message::from_view(&v).to_vec(&spec).unwrap(),
+                wire,
+                "{what}"
+            );
+        }
     }
 }
