@@ -166,27 +166,30 @@ fn spread(count: usize) -> Vec<u16> {
 #[test]
 fn finds_every_field_whatever_the_number_of_data_elements() {
     // Around each change of stride (every end kept up to 32 data elements, then every 2nd,
-    // 4th and 8th), in ASCII and in BCD; F-padded BCD fields are read by the exact reader,
-    // the others by the fast one.
+    // 4th and 8th), in ASCII and in BCD. The BCD message is also sent with F fillers to a
+    // spec that pads with 0: valid, but left to the exact reader by the fast one.
     let counts = [
         1, 31, 32, 33, 34, 40, 63, 64, 65, 66, 97, 127, 128, 129, 130, 160, 189, 190,
     ];
-    for (bcd, pad) in [
+    for (bcd, sent_pad) in [
         (false, BcdPad::Left0),
         (true, BcdPad::Left0),
         (true, BcdPad::LeftF),
     ] {
-        let spec = every_field_spec_padded(bcd, pad);
+        let spec = every_field_spec(bcd);
+        let sender = every_field_spec_padded(bcd, sent_pad);
         for count in counts {
             let present = spread(count);
             assert_eq!(present.len(), count);
             let mut m = Message::new(Mti::NETWORK_REQUEST);
+            let mut sent = Message::new(Mti::NETWORK_REQUEST);
             for &n in &present {
                 m.set(&spec, n, digits_of(n)).unwrap();
+                sent.set(&sender, n, digits_of(n)).unwrap();
             }
-            let wire = m.to_vec(&spec).unwrap();
+            let wire = sent.to_vec(&sender).unwrap();
             let v = MessageView::decode(&spec, &wire).unwrap();
-            let what = format!("{count} data elements, bcd {bcd}, pad {pad:?}");
+            let what = format!("{count} data elements, bcd {bcd}, sent with {sent_pad:?}");
             // Every field, last first and then first first, and the ones absent.
             for &n in present.iter().rev().chain(&present) {
                 let f = v.field(n).unwrap_or_else(|| panic!("field {n}, {what}"));
@@ -199,10 +202,20 @@ fn finds_every_field_whatever_the_number_of_data_elements() {
             let all: Vec<(u16, String)> = v.fields().map(|f| (f.number(), f.to_text())).collect();
             let expected: Vec<(u16, String)> = present.iter().map(|&n| (n, digits_of(n))).collect();
             assert_eq!(all, expected, "{what}");
+            // Values still as decoded are encoded as they came, fillers included.
             assert_eq!(
                 Message::from_view(&v).to_vec(&spec).unwrap(),
                 wire,
                 "{what}"
+            );
+            let filled = m.to_vec(&spec).unwrap();
+            assert_eq!(filled.len(), wire.len(), "{what}");
+            assert_eq!(
+                MessageView::decode(&spec, &filled)
+                    .unwrap()
+                    .fields()
+                    .count(),
+                count
             );
         }
     }
