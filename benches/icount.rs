@@ -38,9 +38,10 @@ const RESP_0210: &[u8] = b"0210723804802EC08000164242424242424242000000000000010
 const CUP_SAMPLE_HEX: &str = "600008000002003038058020c1920100000000000000000100275516040011250021000800388362143741176336d28112011861000000000f303131343430323130313132393633302020202020202000321101313131313131313131311002312e312e312e312e31020330022231021532333634000000000000000000335f2a02036482020800950580000000009a032311259c01009f02060000000000011111111111111111";
 
 /// Operation names, in the order the gate reports them.
-const OPS: [&str; 11] = [
+const OPS: [&str; 13] = [
     "decode_0200",
     "decode_read_all_0200",
+    "decode_read_bytes_0200",
     "decode_0210",
     "encode_0200",
     "encode_decoded_0200",
@@ -49,6 +50,7 @@ const OPS: [&str; 11] = [
     "classify_response",
     "get_subfield",
     "iso_8583_rs_decode_0200",
+    "iso_8583_rs_decode_read_bytes_0200",
     "iso_8583_rs_encode_0200",
 ];
 
@@ -199,6 +201,21 @@ fn icount_decode_read_all_0200(spec: &Spec, wire: &[u8], n: usize) -> usize {
     total
 }
 
+/// Decode, then every present field's bytes read in order (the `compare` bench's
+/// `decode_read_all`).
+#[inline(never)]
+fn icount_decode_read_bytes_0200(spec: &Spec, wire: &[u8], n: usize) -> usize {
+    let mut total = 0;
+    for _ in 0..n {
+        let v = MessageView::decode(spec, black_box(wire)).unwrap();
+        total += v
+            .fields()
+            .map(|f| black_box(f.as_bytes()).len())
+            .sum::<usize>();
+    }
+    total
+}
+
 #[inline(never)]
 fn icount_decode_0210(spec: &Spec, wire: &[u8], n: usize) -> usize {
     let mut total = 0;
@@ -262,6 +279,17 @@ fn icount_iso_8583_rs_decode_0200(spec: &CompiledSpec, wire: &[u8], n: usize) ->
     total
 }
 
+/// iso_8583_rs's parse, then every field's bytes read in order.
+#[inline(never)]
+fn icount_iso_8583_rs_decode_read_bytes_0200(spec: &CompiledSpec, wire: &[u8], n: usize) -> usize {
+    let mut total = 0;
+    for _ in 0..n {
+        let m = iso_8583_rs::Message::parse(spec, black_box(wire)).unwrap();
+        total += m.fields().map(|(_, v)| black_box(v).len()).sum::<usize>();
+    }
+    total
+}
+
 #[inline(never)]
 fn icount_iso_8583_rs_encode_0200(b: &Builder, out: &mut Vec<u8>, n: usize) -> usize {
     let mut total = 0;
@@ -308,6 +336,7 @@ fn run(op: &str, inp: &mut Inputs, n: usize) -> Option<usize> {
     let total = match op {
         "decode_0200" => icount_decode_0200(inp.ascii, inp.req_0200.get(), n),
         "decode_read_all_0200" => icount_decode_read_all_0200(inp.ascii, inp.req_0200.get(), n),
+        "decode_read_bytes_0200" => icount_decode_read_bytes_0200(inp.ascii, inp.req_0200.get(), n),
         "decode_0210" => icount_decode_0210(inp.ascii, inp.resp_0210.get(), n),
         "encode_0200" => icount_encode_0200(inp.ascii, &inp.message_0200, &mut inp.out, n),
         "encode_decoded_0200" => {
@@ -322,6 +351,9 @@ fn run(op: &str, inp: &mut Inputs, n: usize) -> Option<usize> {
         }
         "iso_8583_rs_decode_0200" => {
             icount_iso_8583_rs_decode_0200(inp.theirs, inp.req_0200.get(), n)
+        }
+        "iso_8583_rs_decode_read_bytes_0200" => {
+            icount_iso_8583_rs_decode_read_bytes_0200(inp.theirs, inp.req_0200.get(), n)
         }
         "iso_8583_rs_encode_0200" => {
             icount_iso_8583_rs_encode_0200(&inp.their_builder, &mut inp.out, n)

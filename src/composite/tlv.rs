@@ -15,6 +15,7 @@ pub(crate) struct TlvHeader {
 
 /// Reads a tag: one byte, or more while the number continues (`0x1F` in the first byte, the
 /// top bit in the next ones); at most 4 bytes.
+#[inline]
 fn tag(input: &[u8]) -> IResult<&[u8], u32> {
     let (mut rest, first) = be_u8(input)?;
     let mut tag = u32::from(first);
@@ -37,6 +38,7 @@ fn tag(input: &[u8]) -> IResult<&[u8], u32> {
 
 /// Reads a length: short form below 0x80, or 0x81–0x83 followed by 1–3 bytes. The indefinite
 /// form (0x80) is not allowed in EMV.
+#[inline]
 fn length(input: &[u8]) -> IResult<&[u8], usize> {
     let (rest, first) = be_u8(input)?;
     match first {
@@ -53,6 +55,7 @@ fn length(input: &[u8]) -> IResult<&[u8], usize> {
 
 /// Reads the header of the data object at the start of `input` (which must not start with
 /// a `0x00` filler) and checks that its value fits.
+#[inline]
 pub(crate) fn read_header(input: &[u8]) -> Result<TlvHeader, DecodeErrorKind> {
     let parsed = tag(input).and_then(|(rest, t)| length(rest).map(|(r, l)| (r, t, l)));
     let (rest, tag, value_len) = match parsed {
