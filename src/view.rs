@@ -584,12 +584,12 @@ impl<'a> MessageView<'a> {
     /// The data elements present, in ascending order.
     #[must_use]
     pub fn fields(&self) -> Fields<'_, 'a> {
-        let [first, ..] = self.data;
+        let [first, second, third] = self.data;
         Fields {
             view: self,
-            words: self.data,
-            word: 0,
-            bits: first,
+            bits: first.reverse_bits(),
+            later: [second, third],
+            base: 0,
             rank: 0,
             start: self.first as usize,
         }
@@ -599,22 +599,49 @@ impl<'a> MessageView<'a> {
 /// The data elements of a [`MessageView`], in ascending order.
 pub struct Fields<'v, 'a> {
     view: &'v MessageView<'a>,
-    /// The data elements left to visit (and those already visited in earlier words).
-    words: [u64; 3],
-    word: usize,
+    /// The data elements of the current bitmap word not yet visited, bit-reversed: the
+    /// lowest-numbered is the lowest bit, and taking it off does not wait for its number.
     bits: u64,
+    /// The data elements of the bitmap words after the current one, as in the bitmap.
+    later: [u64; 2],
+    /// The number of the field before the current word's first (0, 64 or 128).
+    base: u16,
+    /// The rank of the next data element among those present.
     rank: usize,
+    /// Where the next data element starts, with its prefix.
     start: usize,
 }
 
 impl<'a> Fields<'_, 'a> {
     /// The field after the current one, the general way: its end from the table or its
-    /// prefix, its content by its spec.
+    /// prefix, its content by its spec. Takes no `&mut self`, so that the iterator's state
+    /// can stay in registers.
     #[inline(never)]
-    fn next_general(&mut self, n: u16, rank: usize, start: usize) -> Option<FieldView<'a>> {
-        let end = self.view.end_of(n, rank, start)?;
-        self.start = end;
-        self.view.locate(n, start, end)
+    fn general(
+        view: &MessageView<'a>,
+        n: u16,
+        rank: usize,
+        start: usize,
+    ) -> Option<(FieldView<'a>, usize)> {
+        let end = view.end_of(n, rank, start)?;
+        Some((view.locate(n, start, end)?, end))
+    }
+
+    /// The next bitmap word with a data element after those in `later` (bit-reversed, see
+    /// [`Fields::bits`]), the words after it and its base; `None` after the last.
+    #[inline(never)]
+    fn next_word(mut later: [u64; 2], mut base: u16) -> Option<(u64, [u64; 2], u16)> {
+        loop {
+            let [next, last] = later;
+            later = [last, 0];
+            base += 64;
+            if next != 0 {
+                return Some((next.reverse_bits(), later, base));
+            }
+            if last == 0 {
+                return None;
+            }
+        }
     }
 }
 
@@ -623,31 +650,45 @@ impl<'a> Iterator for Fields<'_, 'a> {
 
     #[inline]
     fn next(&mut self) -> Option<FieldView<'a>> {
-        while self.bits == 0 {
-            self.word += 1;
-            self.bits = *self.words.get(self.word)?;
+        if self.bits == 0 {
+            (self.bits, self.later, self.base) = Self::next_word(self.later, self.base)?;
         }
-        let lz = self.bits.leading_zeros();
-        self.bits &= !(1u64 << 63 >> lz);
-        let n = u16::try_from(self.word * 64).ok()? + u16::try_from(lz).ok()? + 1;
+        // Below 64, so it fits; with the base, at most 192.
+        #[allow(clippy::cast_possible_truncation)]
+        let n = self.base + self.bits.trailing_zeros() as u16 + 1;
+        self.bits &= self.bits - 1;
         let (rank, start) = (self.rank, self.start);
         self.rank += 1;
         let view = self.view;
         // The common cases inline: a field whose end the view keeps, fixed or with an ASCII
-        // or BCD prefix counting its bytes.
+        // prefix counting its bytes (content that is not BCD, or BCD of an even length, so
+        // its first digit is at nibble 0).
         if let (true, Some(&end)) = (view.direct(), view.ends.get(rank)) {
             let end = usize::from(end);
-            let (from, len) = match view.spec.plan(n) {
+            // At most 192.
+            #[allow(clippy::cast_possible_truncation)]
+            let (from, units) = match view.spec.plan_of_byte(n as u8) {
                 Plan::Fixed { units, .. } => (start, Some(units as usize)),
                 Plan::Prefixed { bytes, .. } => (start + usize::from(bytes), None),
-                _ => return self.next_general(n, rank, start),
+                _ => {
+                    let (field, end) = Self::general(view, n, rank, start)?;
+                    self.start = end;
+                    return Some(field);
+                }
             };
             self.start = end;
             let fs = view.spec.field(n)?;
             let raw = view.input.get(from..end)?;
-            return Some(FieldView::new(n, fs, raw, len.unwrap_or(raw.len())));
+            return Some(FieldView::first_nibble_0(
+                n,
+                fs,
+                raw,
+                units.unwrap_or(raw.len()),
+            ));
         }
-        self.next_general(n, rank, start)
+        let (field, end) = Self::general(view, n, rank, start)?;
+        self.start = end;
+        Some(field)
     }
 }
 
@@ -1255,6 +1296,19 @@ impl<'a> FieldView<'a> {
             number,
             sub: None,
             lead,
+            spec,
+            raw,
+            len,
+        }
+    }
+
+    /// A data element whose content, if BCD, starts at nibble 0.
+    #[inline]
+    const fn first_nibble_0(number: u16, spec: &'a FieldSpec, raw: &'a [u8], len: usize) -> Self {
+        Self {
+            number,
+            sub: None,
+            lead: 0,
             spec,
             raw,
             len,

@@ -220,3 +220,27 @@ fn finds_every_field_whatever_the_number_of_data_elements() {
         }
     }
 }
+
+#[test]
+fn iterates_past_empty_bitmap_words() {
+    // A secondary bitmap with nothing but the tertiary flag, and a tertiary bitmap with one
+    // field; and the same without the primary's field.
+    let spec = every_field_spec(false);
+    for present in [&[2u16, 150][..], &[150], &[130, 192], &[64, 66], &[3, 192]] {
+        let mut m = Message::new(Mti::NETWORK_REQUEST);
+        for &n in present {
+            m.set(&spec, n, digits_of(n)).unwrap();
+        }
+        let wire = m.to_vec(&spec).unwrap();
+        let v = MessageView::decode(&spec, &wire).unwrap();
+        let all: Vec<(u16, String)> = v.fields().map(|f| (f.number(), f.to_text())).collect();
+        let expected: Vec<(u16, String)> = present.iter().map(|&n| (n, digits_of(n))).collect();
+        assert_eq!(all, expected);
+        let mut fields = v.fields();
+        assert_eq!(fields.by_ref().count(), present.len());
+        assert!(
+            fields.next().is_none(),
+            "{present:?}: nothing after the last"
+        );
+    }
+}
