@@ -132,8 +132,22 @@ fn random_field(rng: &mut Rng) -> FieldSpec {
 /// A random valid spec of 1 to 12 fields.
 fn random_spec(rng: &mut Rng) -> Spec {
     let layout = random_layout(rng);
-    let top = if layout.tertiary_bitmap { 192 } else { 128 };
     let count = rng.range(1, 12);
+    random_spec_of(rng, layout, count)
+}
+
+/// A random spec of many fields, so that messages often carry more than 32 data elements
+/// (the view then keeps the ends of only every 2nd, 4th or 8th).
+fn random_large_spec(rng: &mut Rng) -> Spec {
+    let layout = random_layout(rng);
+    let most = if layout.tertiary_bitmap { 150 } else { 100 };
+    let count = rng.range(40, most);
+    random_spec_of(rng, layout, count)
+}
+
+/// A random spec of `count` fields with `layout`.
+fn random_spec_of(rng: &mut Rng, layout: MessageLayout, count: usize) -> Spec {
+    let top = if layout.tertiary_bitmap { 192 } else { 128 };
     let mut fields: Vec<(u16, FieldSpec)> = Vec::new();
     while fields.len() < count {
         let n = match rng.range(0, 9) {
@@ -243,12 +257,18 @@ fn random_message(rng: &mut Rng, spec: &Spec) -> Vec<u8> {
 /// What the fast decoder says, in the oracle's terms.
 fn fast(spec: &Spec, input: &[u8]) -> Result<(String, Vec<oracle::Field>), Failure> {
     match MessageView::decode(spec, input) {
-        Ok(view) => Ok((
-            view.mti().as_str().to_owned(),
-            view.fields()
+        Ok(view) => {
+            let fields: Vec<oracle::Field> = view
+                .fields()
                 .map(|f| (f.number(), f.to_text(), f.as_bytes().to_vec()))
-                .collect(),
-        )),
+                .collect();
+            // Each field found by number, last first, is the one the iteration gave.
+            for (n, text, bytes) in fields.iter().rev() {
+                let f = view.field(*n).unwrap();
+                assert_eq!((&f.to_text(), f.as_bytes()), (text, &bytes[..]), "DE{n}");
+            }
+            Ok((view.mti().as_str().to_owned(), fields))
+        }
         Err(e) => Err(Failure {
             kind: e.kind().name(),
             element: match e.element() {
@@ -457,6 +477,19 @@ proptest! {
             hex(&wire),
             describe(&spec)
         );
+    }
+
+    /// Valid and mutated messages of many data elements (see [`random_large_spec`]).
+    #[test]
+    fn judges_messages_of_many_fields_as_the_oracle_does(seed in any::<u64>()) {
+        let mut rng = Rng(seed);
+        let spec = random_large_spec(&mut rng);
+        let wire = random_message(&mut rng, &spec);
+        let decoded = same_verdict(&spec, &wire);
+        prop_assert!(decoded.is_ok(), "valid message rejected: {:?}", decoded.as_ref().err());
+        if let Ok(d) = decoded {
+            check_mutations(&mut rng, &spec, &wire, &d.places, 2);
+        }
     }
 
     /// Mutated valid messages and random bytes: the same fields or the same failure.
