@@ -51,6 +51,10 @@ fn exercise_view(view: &MessageView<'_>) {
     let mut buf = [0u8; 64];
     for field in view.fields() {
         assert!(view.has(field.number()));
+        // Found by number, the same field (whatever the number of fields and their stride).
+        let by_number = view.field(field.number());
+        assert_eq!(by_number.map(|f| f.as_bytes()), Some(field.as_bytes()));
+        assert_eq!(by_number.map(|f| f.len()), Some(field.len()));
         let _ = field.as_str();
         let _ = field.to_u64();
         let _ = field.text_into(&mut buf);
