@@ -660,9 +660,9 @@ impl<'a> Iterator for Fields<'_, 'a> {
         let (rank, start) = (self.rank, self.start);
         self.rank += 1;
         let view = self.view;
-        // The common cases inline: a field whose end the view keeps, fixed or with an ASCII
-        // prefix counting its bytes (content that is not BCD, or BCD of an even length, so
-        // its first digit is at nibble 0).
+        // The common cases inline: a field whose end the view keeps, fixed (not BCD, or BCD
+        // of an even length, so its first digit is at nibble 0) or with an ASCII or BCD
+        // prefix counting its bytes (content that is not BCD).
         if let (true, Some(&end)) = (view.direct(), view.ends.get(rank)) {
             let end = usize::from(end);
             // At most 192.
