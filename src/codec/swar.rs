@@ -53,9 +53,20 @@ pub(crate) const fn outside(word: u64, class: WordClass) -> u64 {
         WordClass::Printable => within(x7, 0x20, 0x7F),
         WordClass::Alpha => letters | space,
         WordClass::AlphaNum => letters | digits | space,
-        WordClass::Track => digits | within(x7, b'=', b'=' + 1) | within(x7, b'D', b'D' + 1),
+        WordClass::Track => return outside_track_word(word),
     };
     (!inside | word) & HIGH
+}
+
+/// [`outside`] for track data (digits, `=` and `D`), with fewer constants: after `^ '0'`
+/// the digits are the bytes below 10, `=` is 13 and `D` is `0x74`.
+#[inline(always)]
+const fn outside_track_word(word: u64) -> u64 {
+    let z = (word & !HIGH) ^ splat(b'0');
+    let not_digit = at_least(z, 10);
+    let not_equals = at_least(z ^ splat(b'=' ^ b'0'), 1);
+    let not_d = at_least(z ^ splat(b'D' ^ b'0'), 1);
+    (not_digit & not_equals & not_d | word) & HIGH
 }
 
 /// `test` of every word of `input[start..end]`, ORed together, with the bits of bytes outside
