@@ -144,8 +144,7 @@ impl<'a> MessageView<'a> {
             flags |= WIDE;
         }
         let start = r.pos;
-        // The view (128 bytes, so returning it takes a few register moves, no `memcpy` call).
-        let mut out = Ok(Self {
+        let mut view = Self {
             spec,
             input,
             data,
@@ -153,20 +152,14 @@ impl<'a> MessageView<'a> {
             first: u32::try_from(start).unwrap_or(u32::MAX),
             ends: [0; INDEXED],
             flags,
-        });
-        if let Ok(view) = &mut out {
-            if !view.fill_fast(start) {
-                if let Err(e) = view.fill_exact(start, bitmaps) {
-                    out = Err(e);
-                }
-            }
+        };
+        if !view.fill_fast(start) {
+            view.fill_exact(start, bitmaps)?;
         }
-        if let Ok(view) = &mut out {
-            if view.flags & LONG != 0 {
-                view.restride();
-            }
+        if view.flags & LONG != 0 {
+            view.restride();
         }
-        out
+        Ok(view)
     }
 
     /// Finds and checks every data element by its plan, recording where each ends. `false`
