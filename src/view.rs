@@ -133,16 +133,11 @@ impl<'a> MessageView<'a> {
         let flag = 1u64 << 63;
         let tertiary_flag = if layout.tertiary_bitmap { flag } else { 0 };
         let data = [primary & !flag, secondary & !tertiary_flag, tertiary];
-        let mut flags = 0;
-        if primary & flag != 0 {
-            flags |= SECONDARY;
-        }
-        if secondary & tertiary_flag != 0 {
-            flags |= TERTIARY;
-        }
-        if u16::try_from(input.len()).is_err() {
-            flags |= WIDE;
-        }
+        // The flags without a branch: bit 63 of each word moved to its flag's place.
+        #[allow(clippy::cast_possible_truncation)]
+        let flags = (primary >> 63) as u8 * SECONDARY
+            | ((secondary & tertiary_flag) >> 63) as u8 * TERTIARY
+            | u8::from(input.len() > usize::from(u16::MAX)) * WIDE;
         let start = r.pos;
         let mut view = Self {
             spec,
@@ -690,16 +685,16 @@ fn read_mti(r: &mut Reader<'_>, encoding: MtiEncoding) -> Result<Mti, DecodeErro
     let at = r.pos;
     let bad = DecodeError::new(DecodeErrorKind::InvalidMti, Element::Mti, at);
     let raw = r.take(encoding.wire_len(), Element::Mti)?;
-    let digits: [u8; 4] = match (encoding, raw) {
-        (MtiEncoding::Ascii, &[a, b, c, d]) => {
-            // Four digits, tested at once (no byte borrows or carries unless it is bad).
-            let w = u32::from_le_bytes([a, b, c, d]);
-            let out = (w | w.wrapping_sub(0x3030_3030) | w.wrapping_add(0x4646_4646)) & 0x8080_8080;
-            if out != 0 {
-                return Err(bad);
-            }
-            return Ok(Mti::from_checked_digits([a, b, c, d]));
+    if let (MtiEncoding::Ascii, Some(four)) = (encoding, raw.first_chunk::<4>()) {
+        // Four digits, tested at once (no byte borrows or carries unless it is bad).
+        let w = u32::from_le_bytes(*four);
+        let out = (w | w.wrapping_sub(0x3030_3030) | w.wrapping_add(0x4646_4646)) & 0x8080_8080;
+        if out != 0 {
+            return Err(bad);
         }
+        return Ok(Mti::from_checked_digits(*four));
+    }
+    let digits: [u8; 4] = match (encoding, raw) {
         (MtiEncoding::Ebcdic, &[a, b, c, d]) => [a, b, c, d].map(|x| lut(&EBCDIC_TO_ASCII, x)),
         (MtiEncoding::Bcd, &[x, y]) => {
             [x >> 4, x & 0xF, y >> 4, y & 0xF].map(|d| if d <= 9 { b'0' + d } else { b'X' })
