@@ -165,105 +165,127 @@ impl<'a> MessageView<'a> {
     /// when the field closing the run ends or a field of another class starts.
     #[inline]
     fn fill_fast(&mut self, start: usize) -> bool {
+        let mut at = Cursor {
+            pos: start,
+            run: Run {
+                check: Check::Any,
+                start,
+            },
+            bad: 0,
+        };
+        let mut rank = 0;
+        let [first, second, third] = self.data;
+        // One copy of the loop a bitmap word, each with its base as a constant.
+        if !self.fill_word(0, first, &mut at, &mut rank)
+            || (second != 0 && !self.fill_word(64, second, &mut at, &mut rank))
+            || (third != 0 && !self.fill_word(128, third, &mut at, &mut rank))
+        {
+            return false;
+        }
+        let Cursor { pos, run, mut bad } = at;
+        bad |= run.flush(self.input, pos);
+        bad == 0 && pos == self.input.len()
+    }
+
+    /// [`MessageView::fill_fast`] of the fields of one bitmap word, field `base + 1` its top
+    /// bit, from the cursor `at`; `rank` is the rank of the first among all data elements.
+    #[inline(always)]
+    fn fill_word(&mut self, base: u8, word: u64, at: &mut Cursor, rank: &mut usize) -> bool {
         let input = self.input;
         let spec = self.spec;
-        let mut rank = 0;
         // The cursor as plain locals, which stay in registers; the out-of-line paths get a
         // copy.
-        let mut pos = start;
-        let mut run = Run {
-            check: Check::Any,
-            start,
-        };
-        let mut bad = 0;
-        for (base, word) in [0u8, 64, 128].into_iter().zip(self.data) {
-            // Field 1 + base + i is bit 63 - i of the word: reversed, the fields come out
-            // lowest first, and taking one off (`bits & (bits - 1)`) does not wait for the
-            // number of the one before.
-            let mut bits = word.reverse_bits();
-            while bits != 0 {
-                // Below 64, so a byte; with the base, at most 192.
-                #[allow(clippy::cast_possible_truncation)]
-                let n = base + bits.trailing_zeros() as u8 + 1;
-                bits &= bits - 1;
-                let plan = spec.plan_of_byte(n);
-                let n = u16::from(n);
-                match plan {
-                    // The common cases, inline: fixed fields and ASCII-prefixed ones. Their
-                    // bytes are checked with their run, which also finds a field running
-                    // past the input.
-                    Plan::Fixed { wire, check, .. } => {
-                        if check != run.check {
-                            bad |= run.flush(input, pos);
-                            run = Run { check, start: pos };
-                        }
-                        pos += wire as usize;
+        let Cursor {
+            mut pos,
+            mut run,
+            mut bad,
+        } = *at;
+        // Field 1 + base + i is bit 63 - i of the word: reversed, the fields come out lowest
+        // first, and taking one off (`bits & (bits - 1)`) does not wait for the number of the
+        // one before.
+        let mut bits = word.reverse_bits();
+        while bits != 0 {
+            // Below 64, so a byte; with the base, at most 192.
+            #[allow(clippy::cast_possible_truncation)]
+            let n = base + bits.trailing_zeros() as u8 + 1;
+            bits &= bits - 1;
+            let plan = spec.plan_of_byte(n);
+            let n = u16::from(n);
+            match plan {
+                // The common cases, inline: fixed fields and ASCII-prefixed ones. Their
+                // bytes are checked with their run, which also finds a field running
+                // past the input.
+                Plan::Fixed { wire, check, .. } => {
+                    if check != run.check {
+                        bad |= run.flush(input, pos);
+                        run = Run { check, start: pos };
                     }
-                    Plan::BcdOdd { wire, left, .. } => {
-                        if run.check != Check::Bcd {
-                            bad |= run.flush(input, pos);
-                            run = Run {
-                                check: Check::Bcd,
-                                start: pos,
-                            };
-                        }
-                        let end = pos + wire as usize;
-                        // The filler must be 0 here; an F (also valid) or a missing byte
-                        // goes to the general reader.
-                        let filler = if left {
-                            input.get(pos).map_or(1, |b| b >> 4)
-                        } else {
-                            input.get(end.wrapping_sub(1)).map_or(1, |b| b & 0xF)
-                        };
-                        bad |= u64::from(filler);
-                        pos = end;
-                    }
-                    Plan::Prefixed {
-                        digits: PrefixDigits::Ascii,
-                        bytes,
-                        min,
-                        max,
-                        check,
-                    } => {
-                        let content = pos + usize::from(bytes);
-                        let Some(len) = ascii_prefix_at(input, pos, bytes) else {
-                            return false;
-                        };
-                        if len > max as usize || len < min as usize {
-                            return false;
-                        }
-                        // The prefix's digits may join the run unless the class is `a`.
-                        if check != run.check || check == Check::Alpha {
-                            bad |= run.flush(input, pos);
-                            run = Run {
-                                check,
-                                start: content,
-                            };
-                        }
-                        pos = content + len;
-                    }
-                    _ => {
-                        let mut at = Cursor { pos, run, bad };
-                        if !at.field(spec, input, n) {
-                            return false;
-                        }
-                        Cursor { pos, run, bad } = at;
-                    }
+                    pos += wire as usize;
                 }
-                if let Some(slot) = self.ends.get_mut(rank) {
-                    // Exact unless the view is wide (or the input too short, which fails
-                    // below), and then not used.
-                    #[allow(clippy::cast_possible_truncation)]
-                    let end = pos as u16;
-                    *slot = end;
-                } else {
-                    self.flags |= LONG;
+                Plan::BcdOdd { wire, left, .. } => {
+                    if run.check != Check::Bcd {
+                        bad |= run.flush(input, pos);
+                        run = Run {
+                            check: Check::Bcd,
+                            start: pos,
+                        };
+                    }
+                    let end = pos + wire as usize;
+                    // The filler must be 0 here; an F (also valid) or a missing byte
+                    // goes to the general reader.
+                    let filler = if left {
+                        input.get(pos).map_or(1, |b| b >> 4)
+                    } else {
+                        input.get(end.wrapping_sub(1)).map_or(1, |b| b & 0xF)
+                    };
+                    bad |= u64::from(filler);
+                    pos = end;
                 }
-                rank += 1;
+                Plan::Prefixed {
+                    digits: PrefixDigits::Ascii,
+                    bytes,
+                    min,
+                    max,
+                    check,
+                } => {
+                    let content = pos + usize::from(bytes);
+                    let Some(len) = ascii_prefix_at(input, pos, bytes) else {
+                        return false;
+                    };
+                    if len > max as usize || len < min as usize {
+                        return false;
+                    }
+                    // The prefix's digits may join the run unless the class is `a`.
+                    if check != run.check || check == Check::Alpha {
+                        bad |= run.flush(input, pos);
+                        run = Run {
+                            check,
+                            start: content,
+                        };
+                    }
+                    pos = content + len;
+                }
+                _ => {
+                    let mut at = Cursor { pos, run, bad };
+                    if !at.field(spec, input, n) {
+                        return false;
+                    }
+                    Cursor { pos, run, bad } = at;
+                }
             }
+            if let Some(slot) = self.ends.get_mut(*rank) {
+                // Exact unless the view is wide (or the input too short, which fails
+                // below), and then not used.
+                #[allow(clippy::cast_possible_truncation)]
+                let end = pos as u16;
+                *slot = end;
+            } else {
+                self.flags |= LONG;
+            }
+            *rank += 1;
         }
-        bad |= run.flush(input, pos);
-        bad == 0 && pos == input.len()
+        *at = Cursor { pos, run, bad };
+        true
     }
 
     /// Reads every data element with the general reader, recording where each ends, and
