@@ -135,9 +135,9 @@ impl<'a> MessageView<'a> {
         let data = [primary & !flag, secondary & !tertiary_flag, tertiary];
         // The flags without a branch: bit 63 of each word moved to its flag's place.
         #[allow(clippy::cast_possible_truncation)]
-        let flags = (primary >> 63) as u8 * SECONDARY
-            | ((secondary & tertiary_flag) >> 63) as u8 * TERTIARY
-            | u8::from(input.len() > usize::from(u16::MAX)) * WIDE;
+        let flags = ((primary >> 63) as u8 * SECONDARY)
+            | (((secondary & tertiary_flag) >> 63) as u8 * TERTIARY)
+            | (u8::from(input.len() > usize::from(u16::MAX)) * WIDE);
         let start = r.pos;
         let mut view = Self {
             spec,
