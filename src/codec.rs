@@ -5,6 +5,8 @@
 mod bcd;
 mod ebcdic_table;
 mod hex;
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+mod lanes;
 mod prefix;
 mod swar;
 
