@@ -1083,7 +1083,7 @@ fn span_bad(input: &[u8], start: usize, end: usize, check: Check) -> u64 {
         Check::Alpha => codec::span_outside(input, start, end, W::Alpha),
         Check::AlphaNum => codec::span_outside(input, start, end, W::AlphaNum),
         Check::Track => codec::span_outside(input, start, end, W::Track),
-        Check::Bcd => codec::span_bits(input, start, end, codec::bcd_outside_digits),
+        Check::Bcd => codec::bcd_span_outside(input, start, end),
     }
 }
 

@@ -45,9 +45,29 @@ pub(crate) fn span_outside(raw: &[u8], class: WordClass) -> bool {
         .is_some_and(|chunk| chunk_outside(chunk, class))
 }
 
+/// Whether a byte of `raw` (at least 16 bytes) holds a nibble that is not a decimal digit:
+/// packed BCD, sixteen bytes a step like [`span_outside`].
+#[inline(always)]
+pub(crate) fn bcd_span_outside(raw: &[u8]) -> bool {
+    let chunk_outside = |chunk: &[u8; 16]| {
+        let mut any = false;
+        for &b in chunk {
+            any |= ((b & 0x0F) > 9) | ((b >> 4) > 9);
+        }
+        any
+    };
+    let (chunks, _) = raw.as_chunks::<16>();
+    for chunk in chunks {
+        if chunk_outside(chunk) {
+            return true;
+        }
+    }
+    raw.last_chunk::<16>().is_some_and(chunk_outside)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{span_outside, WordClass};
+    use super::{bcd_span_outside, span_outside, WordClass};
     use crate::codec::class_table;
     use crate::spec::ContentClass;
 
@@ -76,6 +96,22 @@ mod tests {
                             "{class:?} byte {b:#04x} at {at} of {len}"
                         );
                     }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn finds_every_byte_that_is_not_two_bcd_digits_at_every_place() {
+        for len in 16..50 {
+            let clean = vec![0x59u8; len];
+            assert!(!bcd_span_outside(&clean), "{len}");
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut raw = clean.clone();
+                    raw[at] = b;
+                    let digits = b >> 4 <= 9 && b & 0x0F <= 9;
+                    assert_eq!(bcd_span_outside(&raw), !digits, "{b:#04x} at {at} of {len}");
                 }
             }
         }

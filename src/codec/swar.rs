@@ -193,6 +193,20 @@ pub(crate) fn span_outside(input: &[u8], start: usize, end: usize, class: WordCl
     }
 }
 
+/// Nonzero when a byte of `input[start..end]` holds a nibble that is not a decimal digit
+/// (packed BCD).
+#[inline(always)]
+pub(crate) fn bcd_span_outside(input: &[u8], start: usize, end: usize) -> u64 {
+    // Longer spans sixteen bytes a step, in vector registers.
+    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+    if end.wrapping_sub(start) > 16 {
+        return input.get(start..end).map_or(u64::MAX, |raw| {
+            u64::from(super::lanes::bcd_span_outside(raw))
+        });
+    }
+    span_bits(input, start, end, bcd_outside_digits)
+}
+
 /// [`outside`] of one class, as a function to hand to [`span_bits`].
 #[inline(always)]
 const fn outside_digits(word: u64) -> u64 {
