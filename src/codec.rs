@@ -15,8 +15,8 @@ pub(crate) use ebcdic_table::{ASCII_TO_EBCDIC, EBCDIC_TO_ASCII};
 pub(crate) use hex::{hex_check, hex_decode_into, hex_upper_into, hex_value, HEX_UPPER};
 pub(crate) use prefix::{prefix_read, prefix_write};
 pub(crate) use swar::{
-    bcd_outside_digits, bcd_outside_track, bcd_span_outside, hex8, span_bits, span_outside,
-    WordClass,
+    bcd_outside_digits, bcd_outside_track, bcd_span_outside, hex16_reversed, span_bits,
+    span_outside, WordClass,
 };
 
 use crate::spec::ContentClass;

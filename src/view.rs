@@ -64,7 +64,9 @@ const STRIDE_BITS: u8 = 3 << STRIDE_SHIFT;
 pub struct MessageView<'a> {
     spec: &'a Spec,
     input: &'a [u8],
-    /// The data elements present: the bitmap without its secondary and tertiary flags.
+    /// The data elements present: the bitmap without its secondary and tertiary flags,
+    /// each word bit-reversed (field `64 w + i + 1` is bit `i` of word `w`), so that they are
+    /// walked lowest first with `trailing_zeros` and `bits & (bits - 1)`.
     data: [u64; 3],
     mti: Mti,
     /// Where the first data element starts.
@@ -122,21 +124,21 @@ impl<'a> MessageView<'a> {
         let mut secondary = 0;
         let mut tertiary = 0;
         let mut bitmaps = 1;
-        if primary >> 63 == 1 {
+        // The words are bit-reversed: field 1 (the secondary bitmap's flag) is bit 0.
+        if primary & 1 == 1 {
             secondary = read_bitmap(&mut r, layout.bitmap_encoding_of(2), 2)?;
             bitmaps = 2;
-            if layout.tertiary_bitmap && secondary >> 63 == 1 {
+            if layout.tertiary_bitmap && secondary & 1 == 1 {
                 tertiary = read_bitmap(&mut r, layout.bitmap_encoding_of(3), 3)?;
                 bitmaps = 3;
             }
         }
-        let flag = 1u64 << 63;
-        let tertiary_flag = if layout.tertiary_bitmap { flag } else { 0 };
-        let data = [primary & !flag, secondary & !tertiary_flag, tertiary];
-        // The flags without a branch: bit 63 of each word moved to its flag's place.
+        let tertiary_flag = u64::from(layout.tertiary_bitmap);
+        let data = [primary & !1, secondary & !tertiary_flag, tertiary];
+        // The flags without a branch: bit 0 of each word moved to its flag's place.
         #[allow(clippy::cast_possible_truncation)]
-        let flags = ((primary >> 63) as u8 * SECONDARY)
-            | (((secondary & tertiary_flag) >> 63) as u8 * TERTIARY)
+        let flags = ((primary & 1) as u8 * SECONDARY)
+            | ((secondary & tertiary_flag) as u8 * TERTIARY)
             | (u8::from(input.len() > usize::from(u16::MAX)) * WIDE);
         let start = r.pos;
         let mut view = Self {
@@ -200,10 +202,10 @@ impl<'a> MessageView<'a> {
             mut run,
             mut bad,
         } = *at;
-        // Field 1 + base + i is bit 63 - i of the word: reversed, the fields come out lowest
-        // first, and taking one off (`bits & (bits - 1)`) does not wait for the number of the
-        // one before.
-        let mut bits = word.reverse_bits();
+        // Field 1 + base + i is bit i of the word (kept bit-reversed): the fields come out
+        // lowest first, and taking one off (`bits & (bits - 1)`) does not wait for the number
+        // of the one before.
+        let mut bits = word;
         while bits != 0 {
             // Below 64, so a byte; with the base, at most 192.
             #[allow(clippy::cast_possible_truncation)]
@@ -302,11 +304,10 @@ impl<'a> MessageView<'a> {
         for (base, word) in [0u16, 64, 128].into_iter().zip(self.data) {
             let mut bits = word;
             while bits != 0 {
-                let lz = bits.leading_zeros();
-                bits &= !(1u64 << 63 >> lz);
-                // lz < 64, so the field number fits.
+                // Below 64, so the field number fits.
                 #[allow(clippy::cast_possible_truncation)]
-                let n = base + lz as u16 + 1;
+                let n = base + bits.trailing_zeros() as u16 + 1;
+                bits &= bits - 1;
                 let Some(fs) = self.spec.field(n) else {
                     return Err(DecodeError::new(
                         DecodeErrorKind::FieldNotInSpec,
@@ -370,7 +371,7 @@ impl<'a> MessageView<'a> {
     /// The bitmap as read, including the secondary (1) and tertiary (65) flags.
     #[must_use]
     pub const fn bitmap(&self) -> Bitmap {
-        let [primary, secondary, tertiary] = self.data;
+        let [primary, secondary, tertiary] = self.wire_words();
         // Each flag's bit, moved to bit 63 of its word.
         let secondary_flag = ((self.flags & SECONDARY) as u64) << 63;
         let tertiary_flag = ((self.flags & TERTIARY) as u64 >> 1) << 63;
@@ -379,6 +380,13 @@ impl<'a> MessageView<'a> {
             secondary | tertiary_flag,
             tertiary,
         ])
+    }
+
+    /// The data elements present as the bitmap writes them: field 1 the top bit of the first
+    /// word (`data` keeps them bit-reversed).
+    const fn wire_words(&self) -> [u64; 3] {
+        let [a, b, c] = self.data;
+        [a.reverse_bits(), b.reverse_bits(), c.reverse_bits()]
     }
 
     /// Whether the fields are found by walking their prefixes (an input over 65,535 bytes).
@@ -416,7 +424,7 @@ impl<'a> MessageView<'a> {
         let mask = (1usize << shift) - 1;
         let mut ends = [0u16; INDEXED];
         let mut pos = self.first as usize;
-        for (rank, n) in Bitmap::from_words(self.data).iter().enumerate() {
+        for (rank, n) in Bitmap::from_words(self.wire_words()).iter().enumerate() {
             pos = match self.ends.get(rank) {
                 Some(&end) => usize::from(end),
                 None => match self.end_after(n, pos) {
@@ -453,12 +461,12 @@ impl<'a> MessageView<'a> {
         let i = n.checked_sub(1)?;
         let (w, b) = (usize::from(i / 64), u32::from(i % 64));
         let word = *self.data.get(w)?;
-        if word & (1u64 << (63 - b)) == 0 {
+        if word >> b & 1 == 0 {
             return None;
         }
         let before: u32 = self.data.iter().take(w).map(|x| x.count_ones()).sum();
-        let above = word.checked_shr(64 - b).unwrap_or(0).count_ones();
-        Some((before + above) as usize)
+        let below = (word & ((1u64 << b) - 1)).count_ones();
+        Some((before + below) as usize)
     }
 
     /// Data element `n`, if present. Bitmap flags (1, and 65 when it announces a tertiary
@@ -518,11 +526,11 @@ impl<'a> MessageView<'a> {
             // Field `i` (1-based) and those below it in the same word.
             let bit = i.checked_sub(1)?;
             let (w, b) = (usize::from(bit / 64), u32::from(bit % 64));
-            let word = self.data.get(w)? & (u64::MAX << (63 - b));
+            let word = self.data.get(w)? & (u64::MAX >> (63 - b));
             if word != 0 {
-                // The lowest set bit is the highest field number; below 64, so it fits.
+                // The highest set bit is the highest field number; below 64, so it fits.
                 #[allow(clippy::cast_possible_truncation)]
-                return Some(w as u16 * 64 + (63 - word.trailing_zeros()) as u16 + 1);
+                return Some(w as u16 * 64 + (63 - word.leading_zeros()) as u16 + 1);
             }
             i = u16::try_from(w * 64).ok()?;
         }
@@ -597,7 +605,7 @@ impl<'a> MessageView<'a> {
         let [first, second, third] = self.data;
         Fields {
             view: self,
-            bits: first.reverse_bits(),
+            bits: first,
             later: [second, third],
             base: 0,
             rank: 0,
@@ -612,7 +620,7 @@ pub struct Fields<'v, 'a> {
     /// The data elements of the current bitmap word not yet visited, bit-reversed: the
     /// lowest-numbered is the lowest bit, and taking it off does not wait for its number.
     bits: u64,
-    /// The data elements of the bitmap words after the current one, as in the bitmap.
+    /// The data elements of the bitmap words after the current one.
     later: [u64; 2],
     /// The number of the field before the current word's first (0, 64 or 128).
     base: u16,
@@ -637,8 +645,8 @@ impl<'a> Fields<'_, 'a> {
         Some((view.locate(n, start, end)?, end))
     }
 
-    /// The next bitmap word with a data element after those in `later` (bit-reversed, see
-    /// [`Fields::bits`]), the words after it and its base; `None` after the last.
+    /// The next bitmap word with a data element after those in `later`, the words after it
+    /// and its base; `None` after the last.
     #[inline(never)]
     fn next_word(mut later: [u64; 2], mut base: u16) -> Option<(u64, [u64; 2], u16)> {
         loop {
@@ -646,7 +654,7 @@ impl<'a> Fields<'_, 'a> {
             later = [last, 0];
             base += 64;
             if next != 0 {
-                return Some((next.reverse_bits(), later, base));
+                return Some((next, later, base));
             }
             if last == 0 {
                 return None;
@@ -726,6 +734,7 @@ fn read_mti(r: &mut Reader<'_>, encoding: MtiEncoding) -> Result<Mti, DecodeErro
     Mti::new(digits).ok_or(bad)
 }
 
+/// A bitmap, bit-reversed: field `64 (which - 1) + i + 1` is bit `i`.
 #[inline(always)]
 fn read_bitmap(
     r: &mut Reader<'_>,
@@ -738,17 +747,14 @@ fn read_bitmap(
     match encoding {
         BitmapEncoding::Binary => {
             let bytes: [u8; 8] = raw.try_into().map_err(|_| bad)?;
-            Ok(u64::from_be_bytes(bytes))
+            Ok(u64::from_be_bytes(bytes).reverse_bits())
         }
         BitmapEncoding::AsciiHex => {
             let (hi, lo) = raw
                 .split_first_chunk::<8>()
                 .and_then(|(hi, rest)| Some((*hi, *rest.first_chunk::<8>()?)))
                 .ok_or(bad)?;
-            match (codec::hex8(hi), codec::hex8(lo)) {
-                (Some(hi), Some(lo)) => Ok(u64::from(hi) << 32 | u64::from(lo)),
-                _ => Err(bad),
-            }
+            codec::hex16_reversed(hi, lo).ok_or(bad)
         }
         BitmapEncoding::EbcdicHex => {
             let mut v = 0u64;
@@ -756,7 +762,7 @@ fn read_bitmap(
                 let c = lut(&EBCDIC_TO_ASCII, c);
                 v = v << 4 | u64::from(codec::hex_value(c).ok_or(bad)?);
             }
-            Ok(v)
+            Ok(v.reverse_bits())
         }
     }
 }

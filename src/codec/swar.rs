@@ -282,10 +282,28 @@ fn short_word(input: &[u8], start: usize, end: usize) -> u64 {
     u64::from_le_bytes(b)
 }
 
-/// Eight ASCII hex characters (the first the most significant) as a number, or `None` when
-/// one of them is not a hex digit.
+/// Sixteen ASCII hex characters (a bitmap: `hi`, then `lo`) as the number they write with its
+/// 64 bits reversed (the top bit of the first character is bit 0), or `None` when one of them
+/// is not a hex digit.
 #[inline(always)]
-pub(crate) fn hex8(chars: [u8; 8]) -> Option<u32> {
+pub(crate) fn hex16_reversed(hi: [u8; 8], lo: [u8; 8]) -> Option<u64> {
+    let (hi, lo) = (hex_nibbles(hi)?, hex_nibbles(lo)?);
+    // Character `i` into nibble `i`, lowest first: pairs, then quads, then the two halves.
+    let pack = |v: u64| {
+        let v = (v | v >> 4) & 0x00FF_00FF_00FF_00FF;
+        let v = (v | v >> 8) & 0x0000_FFFF_0000_FFFF;
+        (v | v >> 16) & 0x0000_0000_FFFF_FFFF
+    };
+    let v = pack(hi) | pack(lo) << 32;
+    // Then the four bits of every nibble reversed: neighbours swapped, then pairs.
+    let v = (v >> 1 & 0x5555_5555_5555_5555) | (v & 0x5555_5555_5555_5555) << 1;
+    Some((v >> 2 & 0x3333_3333_3333_3333) | (v & 0x3333_3333_3333_3333) << 2)
+}
+
+/// The value (0 to 15) of each of eight ASCII hex characters, one a byte, or `None` when one
+/// of them is not a hex digit.
+#[inline(always)]
+const fn hex_nibbles(chars: [u8; 8]) -> Option<u64> {
     let word = u64::from_le_bytes(chars);
     let x7 = word & !HIGH;
     let digits = within(x7, b'0', b'9' + 1);
@@ -296,18 +314,12 @@ pub(crate) fn hex8(chars: [u8; 8]) -> Option<u32> {
     // '0'..'9' keep their low nibble; 'A'..'F' and 'a'..'f' have bit 6 set and a low
     // nibble of 1..6, to which 9 is added.
     let letter = (word >> 6) & splat(1);
-    let nibbles = (word & splat(0x0F)) + (letter << 3) + letter;
-    // The first character is now the most significant byte; pack pairs, then quads.
-    let v = nibbles.swap_bytes();
-    let v = (v | v >> 4) & 0x00FF_00FF_00FF_00FF;
-    let v = (v | v >> 8) & 0x0000_FFFF_0000_FFFF;
-    let v = (v | v >> 16) & 0x0000_0000_FFFF_FFFF;
-    u32::try_from(v).ok()
+    Some((word & splat(0x0F)) + (letter << 3) + letter)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{bcd_outside, hex8, outside, span_outside, WordClass};
+    use super::{bcd_outside, hex16_reversed, outside, span_outside, WordClass};
     use crate::codec::class_table;
     use crate::spec::ContentClass;
 
@@ -395,17 +407,27 @@ mod tests {
     }
 
     #[test]
-    fn hex8_reads_every_case_and_rejects_the_rest() {
-        assert_eq!(hex8(*b"7238C480"), Some(0x7238_C480));
-        assert_eq!(hex8(*b"00000000"), Some(0));
-        assert_eq!(hex8(*b"ffffFFFF"), Some(u32::MAX));
-        assert_eq!(hex8(*b"0123abcd"), Some(0x0123_ABCD));
+    fn hex16_reversed_reads_every_case_and_rejects_the_rest() {
+        let reversed = |chars: &[u8; 16]| {
+            let (hi, lo) = chars.split_at(8);
+            hex16_reversed(hi.try_into().unwrap(), lo.try_into().unwrap())
+        };
+        assert_eq!(
+            reversed(b"7238048028C08000"),
+            Some(0x7238_0480_28C0_8000u64.reverse_bits())
+        );
+        assert_eq!(
+            reversed(b"ffffFFFF0123abcd"),
+            Some(0xFFFF_FFFF_0123_ABCDu64.reverse_bits())
+        );
         for value in 0..=255u8 {
-            for at in 0..8 {
-                let mut chars = *b"00000000";
+            for at in 0..16 {
+                let mut chars = *b"0000000000000000";
                 chars[at] = value;
-                let expected = (value as char).to_digit(16).map(|d| d << (4 * (7 - at)));
-                assert_eq!(hex8(chars), expected, "{value:#x} at {at}");
+                let expected = (value as char)
+                    .to_digit(16)
+                    .map(|d| (u64::from(d) << (4 * (15 - at))).reverse_bits());
+                assert_eq!(reversed(&chars), expected, "{value:#x} at {at}");
             }
         }
     }
