@@ -986,22 +986,19 @@ impl Cursor {
 /// The ASCII decimal length prefix of `width` digits at `pos`: LL and LLL without a loop.
 #[inline(always)]
 fn ascii_prefix_at(input: &[u8], pos: usize, width: u8) -> Option<usize> {
+    let digit = |b: u8| {
+        let d = b.wrapping_sub(b'0');
+        (d < 10).then_some(usize::from(d))
+    };
     match width {
-        2 => {
-            let [a, b] = input
-                .get(pos..)?
-                .first_chunk::<2>()?
-                .map(|d| d.wrapping_sub(b'0'));
-            (a.max(b) <= 9).then(|| usize::from(a) * 10 + usize::from(b))
-        }
-        3 => {
-            let [a, b, c] = input
-                .get(pos..)?
-                .first_chunk::<3>()?
-                .map(|d| d.wrapping_sub(b'0'));
-            (a.max(b).max(c) <= 9)
-                .then(|| usize::from(a) * 100 + usize::from(b) * 10 + usize::from(c))
-        }
+        2 => match input.get(pos..pos + 2)? {
+            &[a, b] => Some(digit(a)? * 10 + digit(b)?),
+            _ => None,
+        },
+        3 => match input.get(pos..pos + 3)? {
+            &[a, b, c] => Some(digit(a)? * 100 + digit(b)? * 10 + digit(c)?),
+            _ => None,
+        },
         _ => ascii_prefix(input.get(pos..pos + usize::from(width))?),
     }
 }
