@@ -26,24 +26,29 @@ pub(crate) struct Span {
 /// How many field ends the view keeps: the end of every data element present in most
 /// messages (up to 32 of them). A longer message (a message can carry up to 191) keeps the end
 /// of every 2nd, 4th or 8th one instead, its *stride*, so any field is at most 1, 3 or 7 length
-/// prefixes away from a kept end. The view then fits in 128 bytes, which makes it quick to
-/// create, to return and to move.
+/// prefixes away from a kept end. An input over 65,535 bytes keeps 16 ends of 32 bits in the
+/// same space instead, with a stride of up to 16. The view then fits in 128 bytes, which makes
+/// it quick to create, to return and to move.
 const INDEXED: usize = 32;
+
+/// How many ends of 32 bits the view of an input over 65,535 bytes keeps (see [`WIDE`]).
+const WIDE_INDEXED: usize = INDEXED / 2;
 
 /// `MessageView::flags`: the primary bitmap's bit 1 was set (a secondary bitmap follows).
 const SECONDARY: u8 = 1;
 /// `MessageView::flags`: bit 65 announced a tertiary bitmap.
 const TERTIARY: u8 = 2;
-/// `MessageView::flags`: the input is longer than 65,535 bytes, so `ends` is not kept: fields
-/// are found by walking their (already checked) length prefixes from the first.
+/// `MessageView::flags`: the input is longer than 65,535 bytes, so `ends` holds
+/// [`WIDE_INDEXED`] ends of 32 bits (each in two entries, low half first), always with a
+/// stride (1 to 16).
 const WIDE: u8 = 4;
 /// `MessageView::flags`: more than [`INDEXED`] data elements, so `ends` is kept with a stride
 /// (set while the fields are read, before the stride is known).
 const LONG: u8 = 8;
-/// `MessageView::flags`: where the stride's base-2 logarithm (0 to 3) is kept.
+/// `MessageView::flags`: where the stride's base-2 logarithm (0 to 4) is kept.
 const STRIDE_SHIFT: u32 = 4;
 /// `MessageView::flags`: the bits of the stride's logarithm.
-const STRIDE_BITS: u8 = 3 << STRIDE_SHIFT;
+const STRIDE_BITS: u8 = 7 << STRIDE_SHIFT;
 
 /// A decoded message that borrows its input: the MTI, the bitmap and the place of every field.
 ///
@@ -57,9 +62,8 @@ const STRIDE_BITS: u8 = 3 << STRIDE_SHIFT;
 ///   to 128) or 8th one, and `field` reads at most 1, 3 or 7 other length prefixes (already
 ///   checked) from the nearest kept end.
 ///
-/// The exception is a message longer than 65,535 bytes (only possible with LLLLL/LLLLLL
-/// fields): its fields are found by walking the length prefixes from the first, in time
-/// linear in the number of fields walked.
+/// A message longer than 65,535 bytes (only possible with LLLLL/LLLLLL fields) keeps the end
+/// of every 1st to 16th data element, so `field` reads at most 15 other length prefixes.
 #[derive(Clone)]
 pub struct MessageView<'a> {
     spec: &'a Spec,
@@ -153,7 +157,7 @@ impl<'a> MessageView<'a> {
         if !view.fill_fast(start) {
             view.fill_exact(start, bitmaps)?;
         }
-        if view.flags & LONG != 0 {
+        if view.flags & (LONG | WIDE) != 0 {
             view.restride();
         }
         Ok(view)
@@ -389,7 +393,7 @@ impl<'a> MessageView<'a> {
         [a.reverse_bits(), b.reverse_bits(), c.reverse_bits()]
     }
 
-    /// Whether the fields are found by walking their prefixes (an input over 65,535 bytes).
+    /// Whether the input is over 65,535 bytes, so that `ends` holds ends of 32 bits.
     const fn wide(&self) -> bool {
         self.flags & WIDE != 0
     }
@@ -405,29 +409,32 @@ impl<'a> MessageView<'a> {
         ((self.flags & STRIDE_BITS) >> STRIDE_SHIFT) as u32
     }
 
-    /// Rewrites `ends`, which holds the ends of the first [`INDEXED`] data elements, with the
-    /// stride a message of more than [`INDEXED`] needs: the end of every 2nd, 4th or 8th data
-    /// element. The fields after the 32nd are found by their (already checked) length
-    /// prefixes.
+    /// Rewrites `ends`, which holds the ends of the first [`INDEXED`] data elements (or, in a
+    /// wide view, nothing of use), with the stride the message needs: the end of every 2nd,
+    /// 4th or 8th data element of a message of more than [`INDEXED`], or in a wide view of
+    /// every 1st to 16th as 32 bits. The fields after the kept ones are found by their
+    /// (already checked) length prefixes.
     #[cold]
     #[inline(never)]
     fn restride(&mut self) {
         self.flags &= !LONG;
-        if self.wide() {
-            return;
-        }
+        let wide = self.wide();
+        let (slots, mut shift) = if wide {
+            (WIDE_INDEXED, 0)
+        } else {
+            (INDEXED, 1)
+        };
         let count: u32 = self.data.iter().map(|w| w.count_ones()).sum();
-        let mut shift = 1;
-        while (INDEXED << shift) < count as usize && shift < 3 {
+        while (slots << shift) < count as usize && shift < 4 {
             shift += 1;
         }
         let mask = (1usize << shift) - 1;
         let mut ends = [0u16; INDEXED];
         let mut pos = self.first as usize;
         for (rank, n) in Bitmap::from_words(self.wire_words()).iter().enumerate() {
-            pos = match self.ends.get(rank) {
-                Some(&end) => usize::from(end),
-                None => match self.end_after(n, pos) {
+            pos = match (wide, self.ends.get(rank)) {
+                (false, Some(&end)) => usize::from(end),
+                _ => match self.end_after(n, pos) {
                     Some(end) => end,
                     // Cannot happen: every prefix was checked when the message was read.
                     None => return,
@@ -435,18 +442,41 @@ impl<'a> MessageView<'a> {
             };
             // The last group, when it is short, is not kept: its fields are found from the
             // group before.
-            if rank & mask == mask {
-                if let Some(slot) = ends.get_mut(rank >> shift) {
-                    // Not wide, so below 65,536.
-                    *slot = u16::try_from(pos).unwrap_or(u16::MAX);
+            if rank & mask != mask {
+                continue;
+            }
+            let slot = rank >> shift;
+            if wide {
+                // A valid message is far shorter than 4 GiB (192 fields of at most 999,999
+                // bytes).
+                let [a, b, c, d] = u32::try_from(pos).unwrap_or(u32::MAX).to_le_bytes();
+                if let Some([low, high]) =
+                    ends.get_mut(2 * slot..).and_then(<[u16]>::first_chunk_mut)
+                {
+                    *low = u16::from_le_bytes([a, b]);
+                    *high = u16::from_le_bytes([c, d]);
                 }
+            } else if let Some(end) = ends.get_mut(slot) {
+                // Not wide, so below 65,536.
+                *end = u16::try_from(pos).unwrap_or(u16::MAX);
             }
         }
         self.ends = ends;
-        // `shift` is 1 to 3, so it fits in the two flag bits.
+        // `shift` is 0 to 4, so it fits in the three flag bits.
         #[allow(clippy::cast_possible_truncation)]
         let bits = (shift as u8) << STRIDE_SHIFT;
         self.flags |= bits;
+    }
+
+    /// The end of group `group` of data elements kept in `ends` (see [`INDEXED`]).
+    fn kept_end(&self, group: usize) -> Option<usize> {
+        if self.wide() {
+            let [low, high] = *self.ends.get(2 * group..)?.first_chunk::<2>()?;
+            let [a, b] = low.to_le_bytes();
+            let [c, d] = high.to_le_bytes();
+            return usize::try_from(u32::from_le_bytes([a, b, c, d])).ok();
+        }
+        self.ends.get(group).map(|&end| usize::from(end))
     }
 
     /// Whether data element `n` is present.
@@ -488,18 +518,15 @@ impl<'a> MessageView<'a> {
     /// [`MessageView::field`] in a wide view or one whose `ends` has a stride.
     #[inline(never)]
     fn field_far(&self, n: u16, rank: usize) -> Option<FieldView<'a>> {
-        if self.wide() {
-            return self.fields().find(|f| f.number() == n);
-        }
         let shift = self.stride_shift();
         let mask = (1usize << shift) - 1;
         let group = rank >> shift;
         let mut start = match group.checked_sub(1) {
             None => self.first as usize,
-            Some(prev) => usize::from(*self.ends.get(prev)?),
+            Some(prev) => self.kept_end(prev)?,
         };
-        // The data elements of the group before `n` (at most 7), in ascending order.
-        let mut before = [0u16; 8];
+        // The data elements of the group before `n` (at most 15), in ascending order.
+        let mut before = [0u16; 16];
         let skip = rank & mask;
         let mut found = 0;
         let mut m = n;
@@ -512,7 +539,7 @@ impl<'a> MessageView<'a> {
             start = self.end_after(m, start)?;
         }
         let end = if rank & mask == mask {
-            usize::from(*self.ends.get(group)?)
+            self.kept_end(group)?
         } else {
             self.end_after(n, start)?
         };

@@ -244,3 +244,78 @@ fn iterates_past_empty_bitmap_words() {
         );
     }
 }
+
+/// [`every_field_spec`] in ASCII with field 127 an `ans` field of up to 999,999 characters
+/// after an LLLLLL prefix.
+fn every_field_spec_with_a_huge_one() -> Spec {
+    let fields = (2..=192u16).filter(|&n| n != 65).map(|n| {
+        let fs = if n == 127 {
+            FieldSpec::variable(
+                "huge",
+                C::Ans,
+                E::Ascii,
+                999_999,
+                LengthPrefix::new(6, P::Ascii),
+            )
+        } else if n.is_multiple_of(2) {
+            FieldSpec::fixed("fixed", C::N, E::Ascii, 3 + u32::from(n % 5))
+        } else {
+            FieldSpec::variable(
+                "variable",
+                C::N,
+                E::Ascii,
+                11,
+                LengthPrefix::new(2, P::Ascii),
+            )
+        };
+        (n, fs)
+    });
+    Spec::new(
+        "every-huge",
+        MessageLayout::new(MtiEncoding::Ascii, BitmapEncoding::AsciiHex).with_tertiary_bitmap(),
+        fields,
+    )
+    .unwrap()
+}
+
+#[test]
+fn finds_every_field_of_a_message_over_64_kib_whatever_the_number_of_data_elements() {
+    let spec = every_field_spec_with_a_huge_one();
+    let huge = "h".repeat(70_000);
+    let value = |n: u16| if n == 127 { huge.clone() } else { digits_of(n) };
+    // Field 127 is present in each: the message is over 64 KiB. Around each stride of the
+    // kept 32-bit ends (every end up to 16 data elements, then every 2nd to 16th).
+    for count in [
+        1, 2, 15, 16, 17, 31, 32, 33, 64, 65, 100, 128, 129, 189, 190,
+    ] {
+        let mut present = spread(count);
+        if !present.contains(&127) {
+            // Swap the nearest field for 127, keeping the count.
+            let nearest = *present.iter().min_by_key(|&&n| n.abs_diff(127)).unwrap();
+            present.retain(|&n| n != nearest);
+            present.push(127);
+            present.sort_unstable();
+        }
+        let mut m = Message::new(Mti::NETWORK_REQUEST);
+        for &n in &present {
+            m.set(&spec, n, value(n)).unwrap();
+        }
+        let wire = m.to_vec(&spec).unwrap();
+        assert!(wire.len() > 70_000);
+        let v = MessageView::decode(&spec, &wire).unwrap();
+        for &n in present.iter().rev().chain(&present) {
+            let f = v.field(n).unwrap_or_else(|| panic!("field {n} of {count}"));
+            assert_eq!(f.to_text(), value(n), "field {n} of {count}");
+        }
+        for n in (0..=200u16).filter(|n| !present.contains(n)) {
+            assert!(v.field(n).is_none(), "field {n} absent, {count}");
+        }
+        let numbers: Vec<u16> = v.fields().map(|f| f.number()).collect();
+        assert_eq!(numbers, present, "{count}");
+        assert_eq!(
+            Message::from_view(&v).to_vec(&spec).unwrap(),
+            wire,
+            "{count}"
+        );
+    }
+}
