@@ -76,8 +76,8 @@ pub struct MessageView<'a> {
     /// Where the first data element starts.
     first: u32,
     /// Where the data elements present end, in ascending field order: each one's, or with a
-    /// stride (see [`INDEXED`]) where group `g` of the data elements ends (messages of up to
-    /// 65,535 bytes; see [`WIDE`]).
+    /// stride (see [`INDEXED`]) where group `g` of the data elements ends; 32 bits an end in a
+    /// wide view (see [`WIDE`]).
     ends: [u16; INDEXED],
     /// [`SECONDARY`], [`TERTIARY`], [`WIDE`], [`LONG`] and the stride ([`STRIDE_BITS`]).
     flags: u8,
@@ -193,8 +193,9 @@ impl<'a> MessageView<'a> {
         bad == 0 && pos == self.input.len()
     }
 
-    /// [`MessageView::fill_fast`] of the fields of one bitmap word, field `base + 1` its top
-    /// bit, from the cursor `at`; `rank` is the rank of the first among all data elements.
+    /// [`MessageView::fill_fast`] of the fields of one bitmap word (bit-reversed: field
+    /// `base + 1` is its bit 0), from the cursor `at`; `rank` is the rank of the first among
+    /// all data elements.
     #[inline(always)]
     fn fill_word(&mut self, base: u8, word: u64, at: &mut Cursor, rank: &mut usize) -> bool {
         let input = self.input;
@@ -280,8 +281,8 @@ impl<'a> MessageView<'a> {
                 }
             }
             if let Some(slot) = self.ends.get_mut(*rank) {
-                // Exact unless the view is wide (or the input too short, which fails
-                // below), and then not used.
+                // Exact unless the view is wide (then rewritten by `restride`) or the input
+                // too short (which fails below).
                 #[allow(clippy::cast_possible_truncation)]
                 let end = pos as u16;
                 *slot = end;

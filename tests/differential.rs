@@ -486,7 +486,13 @@ proptest! {
         let spec = random_large_spec(&mut rng);
         let wire = random_message(&mut rng, &spec);
         let decoded = same_verdict(&spec, &wire);
-        prop_assert!(decoded.is_ok(), "valid message rejected: {:?}", decoded.as_ref().err());
+        prop_assert!(
+            decoded.is_ok(),
+            "valid message rejected: {:?}\n{}\n{}",
+            decoded.as_ref().err(),
+            hex(&wire),
+            describe(&spec)
+        );
         if let Ok(d) = decoded {
             check_mutations(&mut rng, &spec, &wire, &d.places, 2);
         }
