@@ -230,6 +230,12 @@ pub enum EncodeErrorKind {
     },
     /// The message holds a field above 128 but the spec has no tertiary bitmap.
     NoTertiaryBitmap,
+    /// A reversal was asked for a message that cannot be reversed: a response, or a message
+    /// of class 4 (itself a reversal, or a chargeback).
+    NotReversible {
+        /// The MTI of the message given.
+        mti: crate::mti::Mti,
+    },
 }
 
 impl fmt::Display for EncodeErrorKind {
@@ -249,6 +255,9 @@ impl fmt::Display for EncodeErrorKind {
             Self::NoTertiaryBitmap => {
                 f.write_str("fields above 128 need a spec with a tertiary bitmap")
             }
+            Self::NotReversible { mti } => {
+                write!(f, "a {mti} is not a request that can be reversed")
+            }
         }
     }
 }
@@ -264,6 +273,7 @@ impl EncodeErrorKind {
             Self::InvalidMti => "invalid_mti",
             Self::HeaderLength { .. } => "header_length",
             Self::NoTertiaryBitmap => "no_tertiary_bitmap",
+            Self::NotReversible { .. } => "not_reversible",
         }
     }
 }

@@ -448,6 +448,52 @@ impl Framer {
         self.encode_parts(header, payload, out)
     }
 
+    /// Writes only the length header of a frame whose body (fixed header and message) will be
+    /// `body_len` bytes, for a writer that then puts the body straight after it without a
+    /// second buffer.
+    ///
+    /// # Errors
+    /// [`TooLong`](FrameErrorKind::TooLong) when `body_len` is above
+    /// [`max_frame_len`](Self::max_frame_len), [`ShorterThanHeader`](FrameErrorKind::ShorterThanHeader)
+    /// when a non-zero `body_len` is shorter than the fixed header, and
+    /// [`OutputFull`](FrameErrorKind::OutputFull) when `out` has no room for the length header.
+    pub fn encode_length<B: BufMut>(&self, body_len: usize, out: &mut B) -> Result<(), FrameError> {
+        let header_len = self.header.len();
+        if body_len != 0 && body_len < header_len {
+            return Err(FrameError::new(
+                FrameErrorKind::ShorterThanHeader {
+                    len: body_len,
+                    header: header_len,
+                },
+                0,
+            ));
+        }
+        let max = self.max_frame_len();
+        let too_long = FrameError::new(FrameErrorKind::TooLong { len: body_len, max }, 0);
+        if body_len > max {
+            return Err(too_long);
+        }
+        let width = self.length.width();
+        let value = if self.inclusive {
+            body_len + width
+        } else {
+            body_len
+        };
+        let raw = self.length.write(value).ok_or(too_long)?;
+        let available = out.remaining_mut();
+        if available < width {
+            return Err(FrameError::new(
+                FrameErrorKind::OutputFull {
+                    needed: width,
+                    available,
+                },
+                0,
+            ));
+        }
+        out.put_slice(raw.get(..width).unwrap_or(&raw));
+        Ok(())
+    }
+
     /// Writes a keep-alive: a length header saying zero (or, inclusive, its own width).
     ///
     /// # Errors

@@ -26,6 +26,8 @@
 //! - [`response`]: what a field 39 value (or a failure with none) means, whose side it is on,
 //!   whether to retry or reverse, and what to check.
 //! - [`frame`]: length headers and TPDUs around messages on a TCP connection.
+//! - `net` (feature `net`): a client channel with request matching and automatic reversals on a
+//!   SQLite journal, and a server, on tokio.
 #![forbid(unsafe_code)]
 #![doc(test(attr(deny(warnings))))]
 
@@ -37,6 +39,8 @@ pub mod frame;
 pub mod mask;
 pub mod message;
 pub mod mti;
+#[cfg(feature = "net")]
+pub mod net;
 pub mod response;
 pub mod spec;
 pub mod view;
@@ -46,7 +50,7 @@ pub use bitmap::Bitmap;
 /// use the same version.
 pub use bitvec;
 pub use error::{DecodeError, DecodeErrorKind, Element, EncodeError, EncodeErrorKind, SpecError};
-pub use message::Message;
+pub use message::{Message, ReversalReason};
 pub use mti::Mti;
 pub use spec::{FieldSpec, Spec};
 pub use view::{FieldView, MessageView, ValueError};

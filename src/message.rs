@@ -1,7 +1,10 @@
 //! [`Message`], the owned and editable form of a message, and its encoder.
 
 mod head;
+mod reversal;
 mod write;
+
+pub use reversal::ReversalReason;
 
 use crate::bitmap::Bitmap;
 use crate::codec::{self, lut, ASCII_TO_EBCDIC};

@@ -126,6 +126,24 @@ impl Mti {
         self.digit(3) % 2 == 1
     }
 
+    /// The MTI of a repeat of this message: the origin digit goes up by one when it is even
+    /// (0400→0401, 0420→0421, 0200→0201, x4x2→x4x3), so that the receiver can tell a
+    /// retransmission from a new message; a repeat stays as it is (0421→0421).
+    ///
+    /// ```
+    /// use iso8583_wire::Mti;
+    ///
+    /// assert_eq!(Mti::REVERSAL_ADVICE.repeat().as_str(), "0421");
+    /// assert_eq!(Mti::REVERSAL_ADVICE.repeat().repeat().as_str(), "0421");
+    /// ```
+    #[must_use]
+    pub const fn repeat(&self) -> Self {
+        let [a, b, c, d] = self.0;
+        // Always a digit: an even ASCII digit has its low bit clear, and setting it gives the
+        // next digit; an odd one has it set already.
+        Self([a, b, c, d | 1])
+    }
+
     /// The MTI of the response to this request: the function digit goes up by one and a
     /// repeat's origin digit drops to the original's (0200→0210, 0201→0210, 0420→0430,
     /// 0421→0430, 0800→0810). `None` when this is already a response.
@@ -185,6 +203,25 @@ mod tests {
             assert_eq!(req.flatten().map(|m| m.to_string()).as_deref(), Some(resp));
         }
         assert_eq!(Mti::FINANCIAL_RESPONSE.response(), None);
+    }
+
+    #[test]
+    fn repeat_sets_the_repeat_digit_once() {
+        let pairs = [
+            ("0400", "0401"),
+            ("0401", "0401"),
+            ("0420", "0421"),
+            ("0421", "0421"),
+            ("0422", "0423"),
+            ("0423", "0423"),
+            ("0200", "0201"),
+            ("1420", "1421"),
+        ];
+        for (mti, repeat) in pairs {
+            let got = Mti::from_text(mti).map(|m| m.repeat());
+            assert_eq!(got.map(|m| m.to_string()).as_deref(), Some(repeat));
+            assert_eq!(got.map(|m| m.is_repeat()), Some(true));
+        }
     }
 
     #[test]

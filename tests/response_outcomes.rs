@@ -11,6 +11,7 @@ fn parses_every_outcome_name_and_rejects_others() {
     let names = [
         "connection-failed",
         "send-failed",
+        "connection-lost",
         "no-response",
         "late-response",
         "response-mac-failed",
@@ -18,6 +19,7 @@ fn parses_every_outcome_name_and_rejects_others() {
         "cancelled-before-send",
         "terminated-after-approval",
     ];
+    assert_eq!(names.len(), Outcome::ALL.len());
     for (name, outcome) in names.iter().zip(Outcome::ALL) {
         assert_eq!(name.parse::<Outcome>(), Ok(outcome));
         assert_eq!(outcome.to_string(), *name);
@@ -34,6 +36,25 @@ fn classifies_no_response_after_a_complete_send_as_timeout_with_reversal() {
     assert_eq!(d.retry(), Retry::AfterReversal);
     assert_eq!(d.code(), None);
     assert_eq!(d.outcome(), Some(Outcome::NoResponse));
+}
+
+#[test]
+fn classifies_a_connection_lost_after_a_complete_send_as_network_fault_with_reversal() {
+    let d = Diagnosis::for_outcome(Outcome::ConnectionLost);
+    assert_eq!(d.category(), Category::NetworkFault);
+    assert!(d.reversal());
+    assert_eq!(d.retry(), Retry::AfterReversal);
+    assert_eq!(d.responsible(), Responsible::Network);
+    assert_eq!(d.outcome(), Some(Outcome::ConnectionLost));
+    assert_eq!(
+        "connection-lost".parse::<Outcome>(),
+        Ok(Outcome::ConnectionLost)
+    );
+    assert!(d.meaning().contains("before an answer came"));
+    assert_eq!(
+        d.cashier_prompt(Lang::Zh),
+        "连接中断，未收到应答，请等待冲正完成后重试"
+    );
 }
 
 #[test]
@@ -54,6 +75,7 @@ fn classifies_every_outcome() {
             false,
         ),
         (Outcome::SendFailed, Category::NetworkFault, true),
+        (Outcome::ConnectionLost, Category::NetworkFault, true),
         (Outcome::NoResponse, Category::Timeout, true),
         (Outcome::LateResponse, Category::Timeout, true),
         (Outcome::ResponseMacFailed, Category::NetworkFault, true),

@@ -17,6 +17,12 @@ mod explain;
 mod input;
 #[path = "iso8583/json.rs"]
 mod json;
+#[path = "iso8583/net_args.rs"]
+mod net_args;
+#[path = "iso8583/saf.rs"]
+mod saf;
+#[path = "iso8583/send.rs"]
+mod send;
 #[path = "iso8583/spec_arg.rs"]
 mod spec_arg;
 #[path = "iso8583/stats.rs"]
@@ -52,6 +58,11 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Summarise messages (one per line) by response category and code.
     Stats(stats::StatsArgs),
+    /// Send requests (JSON lines on standard input) to a host and print one JSON line per
+    /// request: its outcome, its reversal, the response and its diagnosis.
+    Send(send::SendArgs),
+    /// The store-and-forward journal of reversals: list them, or send those that are due.
+    Saf(saf::SafArgs),
     /// List the built-in specs.
     Specs,
 }
@@ -63,6 +74,8 @@ impl Command {
             Self::Encode(args) => encode::run(&args),
             Self::Explain(args) => explain::run(&args),
             Self::Stats(args) => stats::run(&args),
+            Self::Send(args) => send::run(&args),
+            Self::Saf(args) => saf::run(&args),
             Self::Specs => list_specs(),
         }
     }

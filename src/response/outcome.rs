@@ -31,6 +31,15 @@ pub enum Outcome {
     /// Writing the request failed part-way. When no byte at all was written, report
     /// [`ConnectionFailed`](Self::ConnectionFailed) instead. `send-failed`.
     SendFailed,
+    /// The request was written in full, then the connection closed before an answer came.
+    /// `connection-lost`.
+    ///
+    /// Its category is [`Category::NetworkFault`], as for [`SendFailed`](Self::SendFailed),
+    /// rather than [`Category::Timeout`] as for [`NoResponse`](Self::NoResponse): the link
+    /// broke after the request left, which is what a network fault is, and no timer expired;
+    /// the operator checks the line, not the host's response time. Like both, it calls for a
+    /// reversal: the host may have received and approved the request.
+    ConnectionLost,
     /// The request was sent in full and no answer came in time. `no-response`.
     NoResponse,
     /// The answer came after the terminal had given up. `late-response`.
@@ -63,9 +72,10 @@ pub(crate) struct OutcomeInfo {
 
 impl Outcome {
     /// Every outcome, in declaration order.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::ConnectionFailed,
         Self::SendFailed,
+        Self::ConnectionLost,
         Self::NoResponse,
         Self::LateResponse,
         Self::ResponseMacFailed,
@@ -80,6 +90,7 @@ impl Outcome {
         match self {
             Self::ConnectionFailed => "connection-failed",
             Self::SendFailed => "send-failed",
+            Self::ConnectionLost => "connection-lost",
             Self::NoResponse => "no-response",
             Self::LateResponse => "late-response",
             Self::ResponseMacFailed => "response-mac-failed",
@@ -118,6 +129,17 @@ impl Outcome {
                 meaning_zh: "请求发送中途失败，主机可能已收到",
                 prompt: "Connection lost while sending: wait for the reversal, then try again",
                 prompt_zh: "发送中断，请等待冲正完成后重试",
+            },
+            Self::ConnectionLost => &OutcomeInfo {
+                category: Category::NetworkFault,
+                responsible: Responsible::Network,
+                retry: Retry::AfterReversal,
+                reversal: true,
+                flags: Flags::EMPTY,
+                meaning: "The connection closed after a complete send and before an answer came; the issuer may have approved (reversal reason: UnionPay 98, ISO 68)",
+                meaning_zh: "请求已完整发出，但在收到应答前连接断开，发卡方可能已批准（冲正原因：银联98）",
+                prompt: "Connection lost before the answer: wait for the reversal, then try again",
+                prompt_zh: "连接中断，未收到应答，请等待冲正完成后重试",
             },
             Self::NoResponse => &OutcomeInfo {
                 category: Category::Timeout,
@@ -206,7 +228,7 @@ impl FromStr for Outcome {
             .find(|o| o.as_str() == s)
             .ok_or(ParseNameError::new(
                 "outcome",
-                "connection-failed|send-failed|no-response|late-response|response-mac-failed|malformed-response|cancelled-before-send|terminated-after-approval",
+                "connection-failed|send-failed|connection-lost|no-response|late-response|response-mac-failed|malformed-response|cancelled-before-send|terminated-after-approval",
             ))
     }
 }

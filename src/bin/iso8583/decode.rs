@@ -61,7 +61,7 @@ pub struct DecodeArgs {
 }
 
 /// Parses `--frame KIND`.
-fn frame_parser() -> impl TypedValueParser<Value = LengthHeader> {
+pub(crate) fn frame_parser() -> impl TypedValueParser<Value = LengthHeader> {
     PossibleValuesParser::new(LengthHeader::NAMES).try_map(|s| s.parse::<LengthHeader>())
 }
 

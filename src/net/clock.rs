@@ -1,0 +1,104 @@
+//! Wall-clock helpers for the fields a channel fills itself: DE7 and the journal's times.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Milliseconds since the Unix epoch (0 for a clock set before 1970).
+#[must_use]
+pub fn unix_ms(now: SystemTime) -> i64 {
+    now.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// DE7, the transmission date and time `MMDDhhmmss` in UTC, as ISO 8583 asks.
+#[must_use]
+pub fn transmission_time(now: SystemTime) -> String {
+    let secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    let (_, month, day) = civil_date(days);
+    format!(
+        "{month:02}{day:02}{:02}{:02}{:02}",
+        rem / 3600,
+        (rem / 60) % 60,
+        rem % 60
+    )
+}
+
+/// The proleptic Gregorian date (year, month, day) of a day count from 1970-01-01 (Howard
+/// Hinnant's `civil_from_days` algorithm).
+#[must_use]
+pub const fn civil_date(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    (y, m as u32, d as u32)
+}
+
+/// A system trace audit number (DE11) source that is safe to share between tasks: 000001 to
+/// 999999, then 000001 again.
+#[derive(Debug)]
+pub struct StanCounter(AtomicU32);
+
+impl StanCounter {
+    /// A counter whose first number is `first` (taken modulo 999999, 0 becomes 1).
+    #[must_use]
+    pub const fn starting_at(first: u32) -> Self {
+        Self(AtomicU32::new(first % 999_999))
+    }
+
+    /// The next number, as six digits.
+    pub fn next_stan(&self) -> String {
+        let n = self
+            .0
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                Some(if n >= 999_999 { 1 } else { n + 1 })
+            })
+            .unwrap_or(0);
+        let n = if n >= 999_999 { 1 } else { n + 1 };
+        format!("{n:06}")
+    }
+}
+
+impl Default for StanCounter {
+    /// Starts from a number taken from the clock, so that a restarted process does not reuse
+    /// the trace numbers of the minutes before.
+    fn default() -> Self {
+        let ms = unix_ms(SystemTime::now());
+        Self::starting_at(u32::try_from(ms.rem_euclid(999_999)).unwrap_or(0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn formats_transmission_time_in_utc() {
+        // 2026-12-06T18:50:03Z
+        let t = UNIX_EPOCH + Duration::from_secs(1_796_583_003);
+        assert_eq!(transmission_time(t), "1206185003");
+        assert_eq!(transmission_time(UNIX_EPOCH), "0101000000");
+        // 2024-02-29T23:59:59Z, a leap day.
+        let leap = UNIX_EPOCH + Duration::from_secs(1_709_251_199);
+        assert_eq!(transmission_time(leap), "0229235959");
+    }
+
+    #[test]
+    fn stan_wraps_from_999999_to_000001() {
+        let c = StanCounter::starting_at(999_998);
+        assert_eq!(c.next_stan(), "999999");
+        assert_eq!(c.next_stan(), "000001");
+        assert_eq!(c.next_stan(), "000002");
+        assert_eq!(StanCounter::starting_at(0).next_stan(), "000001");
+    }
+}
