@@ -728,6 +728,13 @@ struct Outgoing {
     frame: Bytes,
 }
 
+/// What requests waiting for a connection watch.
+#[derive(Clone, Default)]
+struct Link {
+    conn: Option<Connection>,
+    failures: u64,
+}
+
 #[derive(Clone)]
 struct Connection {
     id: u64,
@@ -739,8 +746,9 @@ struct Shared {
     endpoint: Endpoint,
     pending: Mutex<Pending>,
     slots: Arc<Semaphore>,
-    /// The connection requests go to, once it is up (and signed on).
-    current: Mutex<Option<Connection>>,
+    /// The connection requests go to, once it is up (and signed on), and the count of failed
+    /// connects, watched by requests that wait for a connection.
+    link: tokio::sync::watch::Sender<Link>,
     counters: Counters,
     closing: AtomicBool,
     shutdown: CancellationToken,
@@ -763,17 +771,36 @@ impl Shared {
     }
 
     fn current(&self) -> Option<Connection> {
-        self.current
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
+        self.link.borrow().conn.clone()
     }
 
     fn set_current(&self, conn: Option<Connection>) {
-        *self
-            .current
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = conn;
+        self.link.send_modify(|link| link.conn = conn);
+    }
+
+    /// The connection, or, while there is none, the one the supervisor's next connect makes,
+    /// waiting at most until `deadline`; `None` when that connect fails or time runs out. A
+    /// request that arrives while the channel reconnects after a drop goes out on the new
+    /// connection instead of failing at once; one that arrives while the host is down fails as
+    /// soon as the next connect does.
+    async fn connection(&self, deadline: tokio::time::Instant) -> Option<Connection> {
+        let mut rx = self.link.subscribe();
+        let failures = rx.borrow().failures;
+        loop {
+            {
+                let link = rx.borrow_and_update();
+                if let Some(conn) = &link.conn {
+                    return Some(conn.clone());
+                }
+                if link.failures != failures || self.shutdown.is_cancelled() {
+                    return None;
+                }
+            }
+            match tokio::time::timeout_at(deadline, rx.changed()).await {
+                Ok(Ok(())) => {}
+                _ => return None,
+            }
+        }
     }
 
     fn touch(&self) {
@@ -843,7 +870,7 @@ impl Channel {
                 late_memory,
             }),
             slots,
-            current: Mutex::new(None),
+            link: tokio::sync::watch::Sender::new(Link::default()),
             counters: Counters::default(),
             closing: AtomicBool::new(false),
             shutdown: CancellationToken::new(),
@@ -930,7 +957,7 @@ impl Channel {
                 Failure::ConnectionFailed,
             )));
         };
-        let Some(conn) = shared.current() else {
+        let Some(conn) = shared.connection(deadline).await else {
             return Err(SendError::refused(SendErrorKind::Failed(
                 Failure::ConnectionFailed,
             )));
@@ -1148,6 +1175,7 @@ async fn supervise(shared: Arc<Shared>) {
             }
             Err(e) => {
                 bump(&shared.counters.connect_failures);
+                shared.link.send_modify(|link| link.failures += 1);
                 tracing::warn!(endpoint = ?shared.endpoint, error = %e, "connect failed");
             }
         }
@@ -1221,6 +1249,7 @@ where
         };
         if !ok {
             tracing::warn!(conn = id, "sign-on failed");
+            shared.link.send_modify(|link| link.failures += 1);
             reader.abort();
             writer.abort();
             return Ended::Lost;
@@ -1579,11 +1608,19 @@ async fn forward_one(channel: &Channel, config: &ReversalConfig, reversal: super
                 ReversalVerdict::NeedsPerson => park(ParkReason::NeedsPerson).await,
             }
         }
-        Err(e) => {
-            if e.failure().is_some_and(Failure::may_have_reached_host) {
-                shared.reversal_event(ReversalEvent::Sent { id, attempt });
-            }
+        Err(e) if e.failure().is_some_and(Failure::may_have_reached_host) => {
+            shared.reversal_event(ReversalEvent::Sent { id, attempt });
             tracing::debug!(id, error = %e, "reversal not answered; it stays due");
+        }
+        Err(e) => {
+            // Nothing went out: this was no transmission, so the next one is still the first
+            // (an 0400, not a repeat).
+            let previous = reversal.attempts;
+            let _ = journal_call(&config.journal, move |j| {
+                j.record_attempt(id, previous, now.saturating_add(retry_ms))
+            })
+            .await;
+            tracing::debug!(id, error = %e, "reversal not sent; it stays due");
         }
     }
 }
