@@ -147,7 +147,10 @@ fn de(m: &Message, n: u16) -> String {
 async fn round_trips_a_sale() {
     let h = host(approve_all()).await;
     let ch = start(&h, config()).await;
-    let r = ch.send(&sale(1), Duration::from_secs(5)).await.expect("answered");
+    let r = ch
+        .send(&sale(1), Duration::from_secs(5))
+        .await
+        .expect("answered");
     assert_eq!(r.mti().as_str(), "0210");
     assert_eq!(de(&r, 39), "00");
     assert_eq!(de(&r, 11), "000001");
@@ -243,7 +246,11 @@ async fn refuses_a_duplicate_pending_key_and_keeps_the_first() {
     ));
     let first = first.await.expect("task").expect("first still answered");
     assert_eq!(de(&first, 39), "00");
-    assert_eq!(h.seen.lock().expect("lock").len(), 1, "the duplicate never went out");
+    assert_eq!(
+        h.seen.lock().expect("lock").len(),
+        1,
+        "the duplicate never went out"
+    );
 }
 
 #[tokio::test]
@@ -258,7 +265,10 @@ async fn late_and_duplicate_responses_go_to_the_handler_and_the_reversal_is_stil
             HostStep::Write(vec![])
         } else {
             let sale_answer = la.lock().expect("lock").take();
-            let mut out: Vec<Bytes> = sale_answer.into_iter().flat_map(|a| [a.clone(), a]).collect();
+            let mut out: Vec<Bytes> = sale_answer
+                .into_iter()
+                .flat_map(|a| [a.clone(), a])
+                .collect();
             out.push(frame(&answer(r, "00")));
             HostStep::Write(out)
         }
@@ -294,7 +304,11 @@ async fn late_and_duplicate_responses_go_to_the_handler_and_the_reversal_is_stil
     let id = *id;
     wait_until(|| journal.list().map(|l| l.is_empty()).unwrap_or(false)).await;
     let kinds = kinds.lock().expect("lock").clone();
-    assert_eq!(kinds, ["late", "unmatched"], "first copy late, the second matches nothing");
+    assert_eq!(
+        kinds,
+        ["late", "unmatched"],
+        "first copy late, the second matches nothing"
+    );
     let events = events.lock().expect("lock").clone();
     assert_eq!(
         events,
@@ -305,7 +319,10 @@ async fn late_and_duplicate_responses_go_to_the_handler_and_the_reversal_is_stil
         ]
     );
     let seen = h.seen.lock().expect("lock");
-    let rev = seen.iter().find(|m| m.mti() == Mti::REVERSAL_REQUEST).expect("reversal sent");
+    let rev = seen
+        .iter()
+        .find(|m| m.mti() == Mti::REVERSAL_REQUEST)
+        .expect("reversal sent");
     assert_eq!(de(rev, 11), "000021");
     assert_eq!(de(rev, 2), "4242424242424242");
     assert_eq!(de(rev, 39), "68");
@@ -328,7 +345,9 @@ async fn connection_lost_mid_flight_fails_every_pending_request_and_reverses_the
     let mut tasks = Vec::new();
     for i in 0..5u32 {
         let ch = ch.clone();
-        tasks.push(tokio::spawn(async move { ch.send(&sale(100 + i), Duration::from_secs(5)).await }));
+        tasks.push(tokio::spawn(async move {
+            ch.send(&sale(100 + i), Duration::from_secs(5)).await
+        }));
     }
     for t in tasks {
         let e = t.await.expect("task").expect_err("no answer");
@@ -370,13 +389,22 @@ async fn garbage_frame_is_counted_and_the_connection_stays_up() {
     let h = host(Arc::new(|reqs: &[Message]| {
         let r = reqs.last().expect("one");
         // A frame of junk, then the real answer.
-        HostStep::Write(vec![Bytes::from_static(b"\x00\x05ZZZZZ"), frame(&answer(r, "00"))])
+        HostStep::Write(vec![
+            Bytes::from_static(b"\x00\x05ZZZZZ"),
+            frame(&answer(r, "00")),
+        ])
     }))
     .await;
     let ch = start(&h, config()).await;
-    let r = ch.send(&sale(3), Duration::from_secs(5)).await.expect("answered");
+    let r = ch
+        .send(&sale(3), Duration::from_secs(5))
+        .await
+        .expect("answered");
     assert_eq!(de(&r, 39), "00");
-    let r = ch.send(&sale(4), Duration::from_secs(5)).await.expect("answered again");
+    let r = ch
+        .send(&sale(4), Duration::from_secs(5))
+        .await
+        .expect("answered again");
     assert_eq!(de(&r, 11), "000004");
     assert_eq!(ch.stats().malformed, 2);
     assert_eq!(h.connections.load(Ordering::SeqCst), 1);
@@ -403,7 +431,10 @@ async fn oversize_length_header_closes_the_connection_and_it_reconnects() {
             }),
     )
     .await;
-    let e = ch.send(&sale(1), Duration::from_secs(5)).await.expect_err("dropped");
+    let e = ch
+        .send(&sale(1), Duration::from_secs(5))
+        .await
+        .expect_err("dropped");
     assert_eq!(e.failure(), Some(Failure::ConnectionLost));
     assert!(ch.wait_connected(Duration::from_secs(5)).await);
     wait_until(|| h.connections.load(Ordering::SeqCst) == 2).await;
@@ -455,7 +486,9 @@ async fn answers_the_hosts_echo_test() {
     }))
     .await;
     let ch = start(&h, config()).await;
-    ch.send(&sale(9), Duration::from_secs(5)).await.expect("answered");
+    ch.send(&sale(9), Duration::from_secs(5))
+        .await
+        .expect("answered");
     wait_until(|| {
         h.seen
             .lock()
@@ -486,7 +519,10 @@ async fn signs_on_at_every_connect() {
     let h = host(approve_all()).await;
     let _ch = start(&h, config().sign_on(true)).await;
     let seen = h.seen.lock().expect("lock");
-    assert_eq!(seen.first().map(|m| (m.mti(), de(m, 70))), Some((Mti::NETWORK_REQUEST, "001".into())));
+    assert_eq!(
+        seen.first().map(|m| (m.mti(), de(m, 70))),
+        Some((Mti::NETWORK_REQUEST, "001".into()))
+    );
 }
 
 #[tokio::test]
@@ -504,7 +540,10 @@ async fn resumes_due_reversals_from_the_journal_on_start() {
             ),
         )
         .await;
-        let e = ch.send(&sale(42), Duration::from_millis(100)).await.expect_err("silent");
+        let e = ch
+            .send(&sale(42), Duration::from_millis(100))
+            .await
+            .expect_err("silent");
         assert!(matches!(e.reversal(), ReversalStatus::Queued(_)));
         ch.close(Duration::from_millis(10)).await;
     }
@@ -513,7 +552,9 @@ async fn resumes_due_reversals_from_the_journal_on_start() {
     let _ch = start(&h, config().reversal(ReversalConfig::new(journal.clone()))).await;
     wait_until(|| journal.list().map(|l| l.is_empty()).unwrap_or(false)).await;
     let seen = h.seen.lock().expect("lock");
-    assert!(seen.iter().any(|m| m.mti().is_reversal() && de(m, 11) == "000042"));
+    assert!(seen
+        .iter()
+        .any(|m| m.mti().is_reversal() && de(m, 11) == "000042"));
 }
 
 async fn wait_until(cond: impl Fn() -> bool) {

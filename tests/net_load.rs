@@ -175,7 +175,10 @@ async fn every_request_ends_once_and_every_due_reversal_is_delivered() {
         })
         .on_reversal(move |e| {
             if let ReversalEvent::Accepted { id } = e {
-                assert!(events.lock().expect("lock").insert(id), "accepted twice: {id}");
+                assert!(
+                    events.lock().expect("lock").insert(id),
+                    "accepted twice: {id}"
+                );
             }
         })
         .reversal(
@@ -229,10 +232,23 @@ async fn every_request_ends_once_and_every_due_reversal_is_delivered() {
     assert_eq!(ended.len(), REQUESTS as usize);
     assert_eq!(outcomes.values().sum::<u32>(), REQUESTS);
     // The faults did happen.
-    assert!(outcomes.get("response").copied().unwrap_or(0) > 5_000, "{outcomes:?}");
-    assert!(outcomes.get(Failure::NoResponse.as_str()).copied().unwrap_or(0) > 0, "{outcomes:?}");
+    assert!(
+        outcomes.get("response").copied().unwrap_or(0) > 5_000,
+        "{outcomes:?}"
+    );
+    assert!(
+        outcomes
+            .get(Failure::NoResponse.as_str())
+            .copied()
+            .unwrap_or(0)
+            > 0,
+        "{outcomes:?}"
+    );
     let stats = channel.stats();
-    assert!(stats.reconnects > 0 && stats.malformed > 0 && stats.late > 0, "{stats:?}");
+    assert!(
+        stats.reconnects > 0 && stats.malformed > 0 && stats.late > 0,
+        "{stats:?}"
+    );
 
     // Now the host behaves: every due reversal must be delivered and accepted.
     faulty.store(false, Ordering::Relaxed);
@@ -248,7 +264,11 @@ async fn every_request_ends_once_and_every_due_reversal_is_delivered() {
 
     let seen = seen.lock().expect("lock");
     let accepted_ids = accepted_events.lock().expect("lock");
-    assert_eq!(accepted_ids.len(), due.len(), "each due reversal accepted exactly once");
+    assert_eq!(
+        accepted_ids.len(),
+        due.len(),
+        "each due reversal accepted exactly once"
+    );
     for (id, stan) in &due {
         assert!(accepted_ids.contains(id));
         // The first transmission is the only 0400 (it may be lost on a connection that dies
@@ -256,11 +276,20 @@ async fn every_request_ends_once_and_every_due_reversal_is_delivered() {
         let first = seen.first_reversals.get(stan).copied().unwrap_or(0);
         let repeats = seen.repeat_reversals.get(stan).copied().unwrap_or(0);
         assert!(first <= 1, "0400 of {stan} sent {first} times");
-        assert!(first + repeats >= 1, "the reversal of {stan} never reached the host");
-        assert!(seen.accepted.contains(stan), "the host accepted the reversal of {stan}");
+        assert!(
+            first + repeats >= 1,
+            "the reversal of {stan} never reached the host"
+        );
+        assert!(
+            seen.accepted.contains(stan),
+            "the host accepted the reversal of {stan}"
+        );
     }
     // Nothing but repeats goes twice: every sale once, no reversal of a request never reversed.
-    assert!(seen.sales.values().all(|&n| n == 1), "a sale was sent twice");
+    assert!(
+        seen.sales.values().all(|&n| n == 1),
+        "a sale was sent twice"
+    );
     let due_stans: HashSet<&String> = due.values().collect();
     assert!(seen.first_reversals.keys().all(|s| due_stans.contains(s)));
     assert!(seen.repeat_reversals.keys().all(|s| due_stans.contains(s)));
@@ -268,5 +297,8 @@ async fn every_request_ends_once_and_every_due_reversal_is_delivered() {
     for ext in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
     }
-    eprintln!("outcomes {outcomes:?}, reversals {}, stats {stats:?}", due.len());
+    eprintln!(
+        "outcomes {outcomes:?}, reversals {}, stats {stats:?}",
+        due.len()
+    );
 }

@@ -23,6 +23,8 @@ mod net_args;
 mod saf;
 #[path = "iso8583/send.rs"]
 mod send;
+#[path = "iso8583/serve.rs"]
+mod serve;
 #[path = "iso8583/spec_arg.rs"]
 mod spec_arg;
 #[path = "iso8583/stats.rs"]
@@ -58,6 +60,9 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Summarise messages (one per line) by response category and code.
     Stats(stats::StatsArgs),
+    /// Run a scriptable test host on TCP: answer requests by a rules file, print one masked
+    /// JSON line per exchange, stop on SIGINT or SIGTERM.
+    Serve(serve::ServeArgs),
     /// Send requests (JSON lines on standard input) to a host and print one JSON line per
     /// request: its outcome, its reversal, the response and its diagnosis.
     Send(send::SendArgs),
@@ -74,6 +79,7 @@ impl Command {
             Self::Encode(args) => encode::run(&args),
             Self::Explain(args) => explain::run(&args),
             Self::Stats(args) => stats::run(&args),
+            Self::Serve(args) => serve::run(&args),
             Self::Send(args) => send::run(&args),
             Self::Saf(args) => saf::run(&args),
             Self::Specs => list_specs(),

@@ -140,7 +140,9 @@ impl Backoff {
             .min(self.max);
         // Up to half of the delay again, from a cheap mix of the seed.
         let mixed = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 33;
-        let half = u64::try_from(base.as_micros() / 2).unwrap_or(u64::MAX).max(1);
+        let half = u64::try_from(base.as_micros() / 2)
+            .unwrap_or(u64::MAX)
+            .max(1);
         base + Duration::from_micros(mixed % half)
     }
 }
@@ -816,7 +818,12 @@ impl Shared {
     fn frame(&self, message: &Message) -> Result<Bytes, FramingError> {
         let codec = FrameCodec::new(self.config.framer);
         let mut buf = BytesMut::new();
-        codec.encode_message(&self.config.frame_header, message, &self.config.spec, &mut buf)?;
+        codec.encode_message(
+            &self.config.frame_header,
+            message,
+            &self.config.spec,
+            &mut buf,
+        )?;
         Ok(buf.freeze())
     }
 
@@ -1063,7 +1070,12 @@ impl Channel {
                 return ReversalStatus::Failed(ReversalFailure::Build(e));
             }
         };
-        let text = |n| request.field(spec, n).map(|f| f.to_text()).unwrap_or_default();
+        let text = |n| {
+            request
+                .field(spec, n)
+                .map(|f| f.to_text())
+                .unwrap_or_default()
+        };
         let now = unix_ms(SystemTime::now());
         let record = NewReversal {
             original_mti: request.mti(),
@@ -1073,9 +1085,8 @@ impl Channel {
             message: bytes,
             created_ms: now,
             next_try_ms: now,
-            expires_ms: now.saturating_add(
-                i64::try_from(config.expire_after.as_millis()).unwrap_or(i64::MAX),
-            ),
+            expires_ms: now
+                .saturating_add(i64::try_from(config.expire_after.as_millis()).unwrap_or(i64::MAX)),
         };
         let journal = Arc::clone(&config.journal);
         let stored = tokio::task::spawn_blocking(move || journal.insert(&record)).await;
@@ -1179,10 +1190,10 @@ async fn supervise(shared: Arc<Shared>) {
                 tracing::warn!(endpoint = ?shared.endpoint, error = %e, "connect failed");
             }
         }
-        let delay = shared
-            .config
-            .backoff
-            .delay(attempt, conn_id ^ u64::from(shared.epoch.elapsed().subsec_nanos()));
+        let delay = shared.config.backoff.delay(
+            attempt,
+            conn_id ^ u64::from(shared.epoch.elapsed().subsec_nanos()),
+        );
         attempt = attempt.saturating_add(1);
         tokio::select! {
             () = tokio::time::sleep(delay) => {}
@@ -1200,9 +1211,12 @@ enum Stream {
 async fn connect(shared: &Shared) -> std::io::Result<Stream> {
     let timeout = shared.config.connect_timeout;
     let timed_out = || std::io::Error::new(std::io::ErrorKind::TimedOut, "connect timed out");
-    let tcp = tokio::time::timeout(timeout, tokio::net::TcpStream::connect(shared.endpoint.addr()))
-        .await
-        .map_err(|_| timed_out())??;
+    let tcp = tokio::time::timeout(
+        timeout,
+        tokio::net::TcpStream::connect(shared.endpoint.addr()),
+    )
+    .await
+    .map_err(|_| timed_out())??;
     match &shared.endpoint {
         Endpoint::Tcp(_) => Ok(Stream::Tcp(tcp)),
         #[cfg(feature = "tls")]
@@ -1258,10 +1272,9 @@ where
     shared.set_current(Some(conn.clone()));
     shared.saf_wake.notify_one();
 
-    let tick = shared
-        .config
-        .idle
-        .map_or(Duration::from_secs(3600), |d| (d / 4).max(Duration::from_millis(10)));
+    let tick = shared.config.idle.map_or(Duration::from_secs(3600), |d| {
+        (d / 4).max(Duration::from_millis(10))
+    });
     let ended = loop {
         tokio::select! {
             _ = &mut reader => break Ended::Lost,
@@ -1314,8 +1327,11 @@ async fn network_exchange(channel: &Channel, conn: &Connection, code: &str) -> b
 /// The writer: takes every frame queued, writes them in one go, flushes, and records how far
 /// each request got. On a write error it resolves the requests of the failed batch by the bytes
 /// that went out, and ends.
-async fn write_frames<W>(shared: Arc<Shared>, mut write: W, mut rx: mpsc::UnboundedReceiver<Outgoing>)
-where
+async fn write_frames<W>(
+    shared: Arc<Shared>,
+    mut write: W,
+    mut rx: mpsc::UnboundedReceiver<Outgoing>,
+) where
     W: AsyncWrite + Unpin,
 {
     let mut batch: Vec<Outgoing> = Vec::with_capacity(64);
@@ -1393,7 +1409,8 @@ async fn read_frames<R>(shared: Arc<Shared>, read: R, conn: Connection)
 where
     R: AsyncRead + Unpin,
 {
-    let mut frames = FramedRead::with_capacity(read, FrameCodec::new(shared.config.framer), 64 * 1024);
+    let mut frames =
+        FramedRead::with_capacity(read, FrameCodec::new(shared.config.framer), 64 * 1024);
     let spec = &shared.config.spec;
     while let Some(frame) = frames.next().await {
         let (header, bytes) = match frame {
@@ -1448,7 +1465,10 @@ where
             let codec = FrameCodec::new(shared.config.framer);
             let mut buf = BytesMut::new();
             let reply_header = super::framing::reply_header(&header);
-            if codec.encode_message(&reply_header, &answer, spec, &mut buf).is_ok() {
+            if codec
+                .encode_message(&reply_header, &answer, spec, &mut buf)
+                .is_ok()
+            {
                 let _ = conn.tx.send(Outgoing {
                     key: None,
                     frame: buf.freeze(),
@@ -1551,12 +1571,19 @@ async fn journal_call<T: Send + 'static>(
 }
 
 /// One transmission of one due reversal.
-async fn forward_one(channel: &Channel, config: &ReversalConfig, reversal: super::journal::StoredReversal) {
+async fn forward_one(
+    channel: &Channel,
+    config: &ReversalConfig,
+    reversal: super::journal::StoredReversal,
+) {
     let shared = &channel.shared;
     let id = reversal.id;
     let now = unix_ms(SystemTime::now());
     let park = |reason| async move {
-        if journal_call(&config.journal, move |j| j.park(id, reason)).await.is_ok() {
+        if journal_call(&config.journal, move |j| j.park(id, reason))
+            .await
+            .is_ok()
+        {
             shared.reversal_event(ReversalEvent::Parked { id, reason });
         }
     };
@@ -1596,10 +1623,16 @@ async fn forward_one(channel: &Channel, config: &ReversalConfig, reversal: super
     match answer {
         Ok(answer) => {
             shared.reversal_event(ReversalEvent::Sent { id, attempt });
-            let code = answer.field(spec, 39).map(|f| f.to_text()).unwrap_or_default();
+            let code = answer
+                .field(spec, 39)
+                .map(|f| f.to_text())
+                .unwrap_or_default();
             match reversal_verdict(config.dialect, answer.mti(), code.as_bytes()) {
                 ReversalVerdict::Accepted => {
-                    if journal_call(&config.journal, move |j| j.accept(id)).await.is_ok() {
+                    if journal_call(&config.journal, move |j| j.accept(id))
+                        .await
+                        .is_ok()
+                    {
                         bump(&shared.counters.reversals_accepted);
                         shared.reversal_event(ReversalEvent::Accepted { id });
                     }

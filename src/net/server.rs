@@ -28,23 +28,20 @@
 //! use iso8583_wire::net::server::{response_to, Action, Request, Server, ServerConfig, Session};
 //! use iso8583_wire::Spec;
 //!
+//! /// Approves every request that decodes.
+//! fn approve(spec: &Spec, request: &Request) -> Option<Action> {
+//!     let mut answer = response_to(request.message().ok()?, &[3, 4, 11, 41])?;
+//!     answer.set(spec, 39, "00").ok()?;
+//!     Some(Action::Reply(answer))
+//! }
+//!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let spec = Spec::builtin("iso8583-1987-ascii").ok_or("no spec")?;
+//! let spec: &'static Spec = Spec::builtin("iso8583-1987-ascii").ok_or("no spec")?;
 //! let config = ServerConfig::new(spec.clone(), Framer::new(LengthHeader::Binary2));
 //! let server = Server::bind("127.0.0.1:0", config).await?;
-//! // Approve everything.
 //! let handle = server.start(move |_: &Session, request: Request| async move {
-//!     let Ok(message) = request.into_message() else {
-//!         return Action::NoReply;
-//!     };
-//!     let spec = Spec::builtin("iso8583-1987-ascii");
-//!     match (response_to(&message, &[3, 4, 11, 41]), spec) {
-//!         (Some(mut answer), Some(spec)) if answer.set(spec, 39, "00").is_ok() => {
-//!             Action::Reply(answer)
-//!         }
-//!         _ => Action::NoReply,
-//!     }
+//!     approve(spec, &request).unwrap_or(Action::NoReply)
 //! });
 //! println!("listening on {}", handle.local_addr());
 //! let stats = handle.shutdown(Duration::from_secs(1)).await;
@@ -865,12 +862,18 @@ mod tests {
     #[test]
     fn peeks_the_mti_of_messages_that_do_not_decode() {
         let ascii = spec("iso8583-1987-ascii");
-        assert_eq!(peek_mti(ascii, b"0200zz").map(|m| m.to_string()).as_deref(), Some("0200"));
+        assert_eq!(
+            peek_mti(ascii, b"0200zz").map(|m| m.to_string()).as_deref(),
+            Some("0200")
+        );
         assert_eq!(peek_mti(ascii, b"02x0"), None);
         assert_eq!(peek_mti(ascii, b"020"), None);
         let cup = spec("cup-pos-tpdu");
         let bytes = [0x60, 0, 8, 0, 0, 0x02, 0x00, 0xFF];
-        assert_eq!(peek_mti(cup, &bytes).map(|m| m.to_string()).as_deref(), Some("0200"));
+        assert_eq!(
+            peek_mti(cup, &bytes).map(|m| m.to_string()).as_deref(),
+            Some("0200")
+        );
         assert_eq!(peek_mti(cup, &[0x60, 0, 8, 0, 0, 0x0F, 0x00]), None);
     }
 
@@ -881,13 +884,20 @@ mod tests {
         let request = Request::new(Bytes::new(), bytes, cup);
         assert!(request.message().is_err());
         let answer = request.format_error_response(cup);
-        assert_eq!(answer.as_ref().map(|m| m.mti().to_string()).as_deref(), Some("0210"));
+        assert_eq!(
+            answer.as_ref().map(|m| m.mti().to_string()).as_deref(),
+            Some("0210")
+        );
         assert_eq!(
             answer.as_ref().map(Message::header),
             Some(&[0x60, 0x00, 0x01, 0x00, 0x08][..])
         );
         assert_eq!(
-            answer.as_ref().and_then(|m| m.field(cup, 39)).map(|f| f.to_text()).as_deref(),
+            answer
+                .as_ref()
+                .and_then(|m| m.field(cup, 39))
+                .map(|f| f.to_text())
+                .as_deref(),
             Some("30")
         );
     }

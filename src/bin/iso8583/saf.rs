@@ -132,7 +132,10 @@ fn forward(journal: SqliteJournal, args: &RunArgs) -> Result<Outcome, CliError> 
     let addr = args.connect.connect.clone();
     runtime()?.block_on(async move {
         let channel = Channel::start(Endpoint::tcp(addr.clone()), config);
-        if !channel.wait_connected(timeout.min(Duration::from_secs(10))).await {
+        if !channel
+            .wait_connected(timeout.min(Duration::from_secs(10)))
+            .await
+        {
             return Err(CliError::Usage(format!("cannot connect to {addr}")));
         }
         let sent = channel
@@ -148,7 +151,10 @@ fn forward(journal: SqliteJournal, args: &RunArgs) -> Result<Outcome, CliError> 
             "iso8583: {sent} reversal(s) sent, {} accepted, {left} left in the journal",
             stats.reversals_accepted
         );
-        for r in rows.iter().filter(|r| r.next_try_ms > now || r.state != ReversalState::Pending) {
+        for r in rows
+            .iter()
+            .filter(|r| r.next_try_ms > now || r.state != ReversalState::Pending)
+        {
             eprintln!("  {}", row_line(r));
         }
         Ok(if left == 0 {

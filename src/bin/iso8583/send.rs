@@ -108,7 +108,9 @@ pub fn run(args: &SendArgs) -> Result<Outcome, CliError> {
         .max_in_flight(args.concurrency as usize)
         .reversal(reversal)
         .on_reversal(move |event| {
-            let mut map = seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut map = seen
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             match event {
                 ReversalEvent::Queued { id } => {
                     map.entry(id).or_insert("queued");
@@ -256,8 +258,8 @@ fn render(
             let (fields, diagnosis) = match MessageView::decode(spec, &wire) {
                 Ok(view) => {
                     let trees = crate::subfields::read_fields(&view);
-                    let diagnosis = crate::diagnosis::diagnose(&view, dialect)
-                        .map(|d| d.in_lang(Lang::En));
+                    let diagnosis =
+                        crate::diagnosis::diagnose(&view, dialect).map(|d| d.in_lang(Lang::En));
                     let json = MessageJson {
                         view: &view,
                         fields: &trees,
@@ -265,7 +267,10 @@ fn render(
                         diagnosis,
                     };
                     let value = serde_json::to_value(&json).unwrap_or_default();
-                    (value.get("fields").cloned(), value.get("diagnosis").cloned())
+                    (
+                        value.get("fields").cloned(),
+                        value.get("diagnosis").cloned(),
+                    )
                 }
                 Err(_) => (None, None),
             };
