@@ -90,6 +90,26 @@ impl Endpoint {
         Self::Tcp(addr.into())
     }
 
+    /// TLS over TCP to `addr` (feature `tls`), checking that the server's certificate is valid
+    /// for `server_name` under `config` (its roots, and a client certificate if the host asks).
+    ///
+    /// # Errors
+    /// When `server_name` is not a valid DNS name or IP address.
+    #[cfg(feature = "tls")]
+    pub fn tls(
+        addr: impl Into<String>,
+        server_name: &str,
+        config: Arc<tokio_rustls::rustls::ClientConfig>,
+    ) -> Result<Self, tokio_rustls::rustls::pki_types::InvalidDnsNameError> {
+        let server_name =
+            tokio_rustls::rustls::pki_types::ServerName::try_from(server_name.to_owned())?;
+        Ok(Self::Tls {
+            addr: addr.into(),
+            server_name,
+            connector: tokio_rustls::TlsConnector::from(config),
+        })
+    }
+
     /// The address connected to.
     #[must_use]
     pub fn addr(&self) -> &str {

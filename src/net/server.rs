@@ -86,6 +86,8 @@ pub struct ServerConfig {
     max_sessions: usize,
     max_in_flight: usize,
     answer_echo: bool,
+    #[cfg(feature = "tls")]
+    tls: Option<tokio_rustls::TlsAcceptor>,
 }
 
 impl core::fmt::Debug for ServerConfig {
@@ -111,6 +113,20 @@ impl ServerConfig {
             max_sessions: 64,
             max_in_flight: 64,
             answer_echo: true,
+            #[cfg(feature = "tls")]
+            tls: None,
+        }
+    }
+
+    /// The same configuration serving TLS (feature `tls`): every connection does the TLS
+    /// handshake with `acceptor` first; one that fails it is closed and counted as a framing
+    /// error.
+    #[cfg(feature = "tls")]
+    #[must_use]
+    pub fn tls(self, acceptor: tokio_rustls::TlsAcceptor) -> Self {
+        Self {
+            tls: Some(acceptor),
+            ..self
         }
     }
 
@@ -567,6 +583,30 @@ async fn accept_loop<H: Handler>(shared: Arc<Shared<H>>, listener: TcpListener) 
                         peer,
                     };
                     let open = OpenSession::new(&shared.counters, permit);
+                    #[cfg(feature = "tls")]
+                    if let Some(acceptor) = shared.config.tls.clone() {
+                        let shared = Arc::clone(&shared);
+                        sessions.spawn(async move {
+                            // A peer that never finishes the handshake must not hold a
+                            // session slot for ever.
+                            let handshake = tokio::time::timeout(
+                                Duration::from_secs(10),
+                                acceptor.accept(stream),
+                            );
+                            match handshake.await {
+                                Ok(Ok(tls)) => run_session(shared, tls, session, open).await,
+                                Ok(Err(e)) => {
+                                    bump(&shared.counters.framing_errors);
+                                    tracing::warn!(%peer, error = %e, "TLS handshake failed");
+                                }
+                                Err(_) => {
+                                    bump(&shared.counters.framing_errors);
+                                    tracing::warn!(%peer, "TLS handshake timed out");
+                                }
+                            }
+                        });
+                        continue;
+                    }
                     sessions.spawn(run_session(Arc::clone(&shared), stream, session, open));
                 }
                 Err(e) => {
