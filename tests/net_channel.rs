@@ -566,3 +566,82 @@ async fn wait_until(cond: impl Fn() -> bool) {
     }
     panic!("condition not met within 5 s");
 }
+
+#[tokio::test]
+async fn pool_fails_over_to_the_secondary_and_back() {
+    use iso8583_wire::net::pool::{Pool, Strategy};
+    // The primary is a port nobody listens on.
+    let primary_addr = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").to_string()
+    };
+    let secondary = host(approve_all()).await;
+    let cfg = config().backoff(iso8583_wire::net::client::Backoff {
+        initial: Duration::from_millis(10),
+        max: Duration::from_millis(20),
+    });
+    let pool = Pool::start(
+        [
+            Endpoint::tcp(primary_addr.clone()),
+            Endpoint::tcp(secondary.addr.clone()),
+        ],
+        &cfg,
+        Strategy::Failover,
+    );
+    wait_until(|| pool.channels()[1].is_connected()).await;
+    assert!(pool.is_up() && pool.is_degraded());
+    for i in 0..3 {
+        pool.send(&sale(300 + i), Duration::from_secs(5))
+            .await
+            .expect("secondary answers");
+    }
+    assert_eq!(secondary.seen.lock().expect("lock").len(), 3);
+
+    // The primary comes up: requests go to it again.
+    let listener = TcpListener::bind(&primary_addr)
+        .await
+        .expect("rebind the primary");
+    let primary_seen = Arc::new(AtomicUsize::new(0));
+    let ps = Arc::clone(&primary_seen);
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let ps = Arc::clone(&ps);
+            tokio::spawn(async move {
+                let (read, mut write) = stream.into_split();
+                let mut frames = FramedRead::new(read, FrameCodec::new(framer()));
+                while let Some(Ok(Inbound::Message { message, .. })) = frames.next().await {
+                    let m = Message::decode(spec(), message).expect("decodes");
+                    ps.fetch_add(1, Ordering::SeqCst);
+                    let _ = write.write_all(&frame(&answer(&m, "00"))).await;
+                }
+            });
+        }
+    });
+    wait_until(|| pool.channels()[0].is_connected()).await;
+    pool.send(&sale(310), Duration::from_secs(5))
+        .await
+        .expect("primary answers");
+    assert_eq!(primary_seen.load(Ordering::SeqCst), 1);
+    assert_eq!(secondary.seen.lock().expect("lock").len(), 3);
+    pool.close(Duration::from_millis(10)).await;
+}
+
+#[tokio::test]
+async fn pool_round_robin_spreads_requests_over_connected_endpoints() {
+    use iso8583_wire::net::pool::{Pool, Strategy};
+    let a = host(approve_all()).await;
+    let b = host(approve_all()).await;
+    let pool = Pool::start(
+        [Endpoint::tcp(a.addr.clone()), Endpoint::tcp(b.addr.clone())],
+        &config(),
+        Strategy::RoundRobin,
+    );
+    wait_until(|| pool.channels().iter().all(Channel::is_connected)).await;
+    for i in 0..10 {
+        pool.send(&sale(400 + i), Duration::from_secs(5))
+            .await
+            .expect("answered");
+    }
+    assert_eq!(a.seen.lock().expect("lock").len(), 5);
+    assert_eq!(b.seen.lock().expect("lock").len(), 5);
+}

@@ -1677,3 +1677,56 @@ async fn forward_one(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_maximum_with_at_most_half_again_of_jitter() {
+        let b = Backoff {
+            initial: Duration::from_millis(100),
+            max: Duration::from_secs(2),
+        };
+        for (attempt, base_ms) in [
+            (0, 100),
+            (1, 200),
+            (2, 400),
+            (3, 800),
+            (4, 1600),
+            (5, 2000),
+            (30, 2000),
+        ] {
+            let base = Duration::from_millis(base_ms);
+            for seed in [0, 1, 7, u64::MAX, 0x1234_5678] {
+                let d = b.delay(attempt, seed);
+                assert!(
+                    d >= base && d < base + base / 2,
+                    "attempt {attempt} seed {seed}: {d:?}"
+                );
+            }
+        }
+        // Different seeds spread the delays.
+        let spread: HashSet<Duration> = (0..32).map(|s| b.delay(3, s)).collect();
+        assert!(spread.len() > 16);
+    }
+
+    #[test]
+    fn reverses_authorisations_and_financial_requests_only() {
+        for (mti, reversible) in [
+            ("0100", true),
+            ("0101", true),
+            ("0200", true),
+            ("0201", true),
+            ("1200", true),
+            ("0220", false),
+            ("0400", false),
+            ("0420", false),
+            ("0800", false),
+            ("0110", false),
+        ] {
+            let m = Mti::from_text(mti).expect("an MTI");
+            assert_eq!(is_reversible(m), reversible, "{mti}");
+        }
+    }
+}
