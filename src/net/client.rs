@@ -945,7 +945,7 @@ impl Channel {
     /// [`NoKey`](SendErrorKind::NoKey), [`Encode`](SendErrorKind::Encode),
     /// [`Closed`](SendErrorKind::Closed)).
     pub async fn send(&self, request: &Message, timeout: Duration) -> Result<Message, SendError> {
-        let result = self.exchange(request, timeout).await;
+        let result = self.exchange(request, timeout, true).await;
         match result {
             Err(SendError {
                 kind: SendErrorKind::Failed(failure),
@@ -962,7 +962,15 @@ impl Channel {
     }
 
     /// One request and its answer, with no reversal.
-    async fn exchange(&self, request: &Message, timeout: Duration) -> Result<Message, SendError> {
+    ///
+    /// With `reverse`, a caller that drops the future after the request may have gone out still
+    /// gets its request reversed (see [`Waiting`]).
+    async fn exchange(
+        &self,
+        request: &Message,
+        timeout: Duration,
+        reverse: bool,
+    ) -> Result<Message, SendError> {
         let shared = &self.shared;
         let deadline = tokio::time::Instant::now() + timeout;
         if shared.closing.load(Ordering::Acquire) {
@@ -989,7 +997,8 @@ impl Channel {
                 Failure::ConnectionFailed,
             )));
         };
-        self.exchange_on(&conn, key, frame, deadline).await
+        self.exchange_on(&conn, key, frame, deadline, reverse.then_some(request))
+            .await
     }
 
     /// Puts a framed request on connection `conn` and waits for its answer until `deadline`.
@@ -999,9 +1008,10 @@ impl Channel {
         key: MatchKey,
         frame: Bytes,
         deadline: tokio::time::Instant,
+        request: Option<&Message>,
     ) -> Result<Message, SendError> {
         let shared = &self.shared;
-        let (tx, mut rx) = oneshot::channel();
+        let (tx, rx) = oneshot::channel();
         {
             let mut pending = shared.pending();
             if pending.map.contains_key(&key) {
@@ -1034,8 +1044,24 @@ impl Channel {
                 )));
             }
         }
-        let reply = match tokio::time::timeout_at(deadline, &mut rx).await {
-            Ok(reply) => reply,
+        // From here the request may be on the wire: if the caller drops this future, the guard
+        // still takes the entry out of the table and reverses what may have reached the host.
+        let mut guard = Waiting {
+            channel: self,
+            key,
+            request,
+            rx: Some(rx),
+        };
+        // `None`: the reply's sender is gone without a word (which no remover does).
+        let waited = match guard.rx.as_mut() {
+            Some(rx) => tokio::time::timeout_at(deadline, rx).await.map(Result::ok),
+            None => Ok(None),
+        };
+        let reply = match waited {
+            Ok(reply) => {
+                guard.disarm();
+                reply
+            }
             Err(_) => {
                 let entry = {
                     let mut pending = shared.pending();
@@ -1047,6 +1073,7 @@ impl Channel {
                 };
                 match entry {
                     Some(entry) => {
+                        guard.disarm();
                         let failure = if entry.stage == Stage::Queued {
                             Failure::ConnectionFailed
                         } else {
@@ -1057,15 +1084,22 @@ impl Channel {
                         return Err(SendError::refused(SendErrorKind::Failed(failure)));
                     }
                     // Whoever removed the entry has sent, or is sending, its reply.
-                    None => rx.await,
+                    None => {
+                        let reply = match guard.rx.as_mut() {
+                            Some(rx) => rx.await.ok(),
+                            None => None,
+                        };
+                        guard.disarm();
+                        reply
+                    }
                 }
             }
         };
         match reply {
-            Ok(Reply::Response(m)) => Ok(m),
-            Ok(Reply::Failed(f)) => Err(SendError::refused(SendErrorKind::Failed(f))),
+            Some(Reply::Response(m)) => Ok(m),
+            Some(Reply::Failed(f)) => Err(SendError::refused(SendErrorKind::Failed(f))),
             // Every remover sends before dropping; if one did not, assume the worst.
-            Err(_) => Err(SendError::refused(SendErrorKind::Failed(
+            None => Err(SendError::refused(SendErrorKind::Failed(
                 Failure::ConnectionLost,
             ))),
         }
@@ -1168,6 +1202,61 @@ impl Channel {
         }
         shared.shutdown.cancel();
         shared.set_current(None);
+    }
+}
+
+/// A request waiting for its answer. Dropped while still armed (its caller dropped the `send`
+/// future), it takes the request's entry out of the pending table, so that the key is free and
+/// `in_flight` is right, and, when the request may have reached the host, journals its reversal
+/// in a task of its own: a request that went out is reversed whether or not anyone waits for it.
+struct Waiting<'c> {
+    channel: &'c Channel,
+    key: MatchKey,
+    /// The request to reverse if abandoned; `None` for the channel's own messages and for
+    /// reversals (which stay in the journal anyway).
+    request: Option<&'c Message>,
+    rx: Option<oneshot::Receiver<Reply>>,
+}
+
+impl Waiting<'_> {
+    /// The request has its outcome; nothing is left to clean up.
+    fn disarm(&mut self) {
+        self.request = None;
+        self.rx = None;
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        let Some(mut rx) = self.rx.take() else {
+            return;
+        };
+        let shared = &self.channel.shared;
+        let entry = {
+            let mut pending = shared.pending();
+            let entry = pending.map.remove(&self.key);
+            if entry.is_some() {
+                pending.remember_gave_up(self.key);
+            }
+            entry
+        };
+        let reached = match entry {
+            Some(entry) => entry.stage != Stage::Queued,
+            None => matches!(rx.try_recv(), Ok(Reply::Failed(f)) if f.may_have_reached_host()),
+        };
+        tracing::debug!(key = ?self.key, reached, "a send was abandoned by its caller");
+        let (Some(request), true) = (self.request, reached) else {
+            return;
+        };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            tracing::error!("an abandoned request could not be reversed: no runtime");
+            return;
+        };
+        let channel = self.channel.clone();
+        let request = request.clone();
+        runtime.spawn(async move {
+            let _ = channel.queue_reversal(&request).await;
+        });
     }
 }
 
@@ -1336,7 +1425,7 @@ async fn network_exchange(channel: &Channel, conn: &Connection, code: &str) -> b
     };
     let wait = shared.config.idle.unwrap_or(Duration::from_secs(30));
     let deadline = tokio::time::Instant::now() + wait.min(Duration::from_secs(30));
-    match channel.exchange_on(conn, key, frame, deadline).await {
+    match channel.exchange_on(conn, key, frame, deadline, None).await {
         Ok(answer) => answer
             .field(&shared.config.spec, 39)
             .is_some_and(|f| f.as_bytes() == b"00"),
@@ -1639,7 +1728,9 @@ async fn forward_one(
     {
         return;
     }
-    let answer = channel.exchange(&message, config.answer_timeout).await;
+    let answer = channel
+        .exchange(&message, config.answer_timeout, false)
+        .await;
     match answer {
         Ok(answer) => {
             shared.reversal_event(ReversalEvent::Sent { id, attempt });

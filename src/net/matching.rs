@@ -119,9 +119,10 @@ pub struct KeyFields {
 }
 
 impl KeyFields {
-    /// A key of the mapped MTI and the fields `fields`, in that order. A field that is absent
-    /// counts as empty (hosts often drop DE41 from answers); see
-    /// [`require_all`](Self::require_all).
+    /// A key of the mapped MTI and the fields `fields`, in that order. DE11, when listed, is
+    /// required; another field that is absent counts as empty, so a request and its answer must
+    /// agree on whether it is there: for a host that drops DE41 from its answers, match on
+    /// `KeyFields::new(&[11])`. See also [`require_all`](Self::require_all).
     #[must_use]
     pub fn new(fields: &[u16]) -> Self {
         Self {
