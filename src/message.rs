@@ -156,19 +156,20 @@ impl Message {
                 _ => Bytes::copy_from_slice(part),
             }
         };
-        let fields: Vec<(u16, Value)> = view
-            .fields()
-            .map(|fv| {
-                (
-                    fv.number(),
-                    Value {
-                        wire: slice(fv.as_bytes()),
-                        len: fv.len(),
-                        form: Form::OTHER,
-                    },
-                )
-            })
-            .collect();
+        // Sized exactly from the bitmap: growing the vector by doubling cost about 0.4 µs per
+        // message received on a channel (benches/net.rs, perf), in reallocations.
+        let count: u32 = view.bitmap().words().iter().map(|w| w.count_ones()).sum();
+        let mut fields: Vec<(u16, Value)> = Vec::with_capacity(count as usize);
+        fields.extend(view.fields().map(|fv| {
+            (
+                fv.number(),
+                Value {
+                    wire: slice(fv.as_bytes()),
+                    len: fv.len(),
+                    form: Form::OTHER,
+                },
+            )
+        }));
         Self {
             header: slice(view.header()),
             mti: view.mti(),
