@@ -503,7 +503,25 @@ async fn million(channel: &Channel) {
     );
 }
 
-async fn run() {
+/// The addresses of the three hosts, and the `Server`'s handle when it runs on this runtime.
+struct Hosts {
+    server: Option<iso8583_wire::net::server::ServerHandle>,
+    server_addr: SocketAddr,
+    bench_host: SocketAddr,
+    echo: SocketAddr,
+}
+
+async fn start_hosts() -> Hosts {
+    let (server, server_addr) = start_server().await;
+    Hosts {
+        server: Some(server),
+        server_addr,
+        bench_host: start_bench_host().await,
+        echo: start_echo_server().await,
+    }
+}
+
+async fn run(hosts: Option<Hosts>) {
     let secs: f64 = std::env::var("NET_BENCH_SECS")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -517,11 +535,13 @@ async fn run() {
         rss_kib().unwrap_or(0)
     );
 
-    let (server, server_addr) = start_server().await;
-    let channel = start_channel(server_addr).await;
-    let bench_host = start_bench_host().await;
-    let channel_bench_host = start_channel(bench_host).await;
-    let echo = EchoClient::connect(start_echo_server().await).await;
+    let hosts = match hosts {
+        Some(h) => h,
+        None => start_hosts().await,
+    };
+    let channel = start_channel(hosts.server_addr).await;
+    let channel_bench_host = start_channel(hosts.bench_host).await;
+    let echo = EchoClient::connect(hosts.echo).await;
 
     let mut frame = BytesMut::new();
     FrameCodec::new(framer())
@@ -625,10 +645,40 @@ async fn run() {
 
     channel.close(Duration::from_secs(1)).await;
     channel_bench_host.close(Duration::from_secs(1)).await;
-    let _ = server.shutdown(Duration::from_secs(1)).await;
+    if let Some(server) = hosts.server {
+        let _ = server.shutdown(Duration::from_secs(1)).await;
+    }
 }
 
 fn main() {
+    // `NET_BENCH_LAYOUT=split` runs the hosts on a thread of their own with a current-thread
+    // runtime, and the clients on another: one core per side, no work stealing within a side.
+    // The default is one multi-thread runtime shared by clients and hosts.
+    if std::env::var("NET_BENCH_LAYOUT").is_ok_and(|v| v == "split") {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("host runtime");
+            rt.block_on(async move {
+                let mut hosts = start_hosts().await;
+                // The handle stays on this thread: dropping it would stop the server.
+                let server = hosts.server.take();
+                tx.send(hosts).expect("hosts");
+                std::future::pending::<()>().await;
+                drop(server);
+            });
+        });
+        let hosts = rx.recv().expect("hosts started");
+        println!("layout: split (hosts and clients each on a current-thread runtime)");
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("client runtime")
+            .block_on(run(Some(hosts)));
+        return;
+    }
     // `NET_BENCH_WORKERS=1` shows what the cross-core hand-offs cost.
     let workers = std::env::var("NET_BENCH_WORKERS")
         .ok()
@@ -640,6 +690,6 @@ fn main() {
         .build()
         .expect("runtime")
         // On a worker, like every other task: the main thread takes no part.
-        .block_on(async { tokio::spawn(run()).await })
+        .block_on(async { tokio::spawn(run(None)).await })
         .expect("the bench task");
 }
