@@ -63,7 +63,7 @@ use super::matching::{KeyFields, KeyHashState, MatchKey, Matcher};
 use crate::frame::Framer;
 use crate::message::ReversalReason;
 use crate::response::{reversal_verdict, Dialect, Outcome, ReversalVerdict};
-use crate::{EncodeError, Message, Mti, Spec};
+use crate::{EncodeError, Message, MessageView, Mti, Spec};
 
 /// Where the channel connects.
 #[derive(Clone)]
@@ -689,7 +689,8 @@ enum Stage {
 }
 
 enum Reply {
-    Response(Message),
+    /// The answer's message bytes, checked already; the waiting task builds the `Message`.
+    Response(Bytes),
     Failed(Failure),
 }
 
@@ -866,6 +867,13 @@ impl Shared {
         Ok(buf.freeze())
     }
 
+    /// The matching key of a framed message the channel built.
+    fn key_of_frame(&self, frame: &[u8]) -> Option<MatchKey> {
+        let skip = self.config.framer.length_header().width() + self.config.frame_header.len();
+        let view = MessageView::decode(&self.config.spec, frame.get(skip..)?).ok()?;
+        self.config.matcher.key(&view)
+    }
+
     fn reversal_event(&self, event: ReversalEvent) {
         tracing::info!(?event, "reversal");
         if let Some(f) = &self.config.on_reversal {
@@ -1001,14 +1009,12 @@ impl Channel {
         if shared.closing.load(Ordering::Acquire) {
             return Err(SendError::refused(SendErrorKind::Closed));
         }
-        let key = shared
-            .config
-            .matcher
-            .key(&shared.config.spec, request)
-            .ok_or(SendError::refused(SendErrorKind::NoKey))?;
         let frame = shared
             .frame(request)
             .map_err(|e| SendError::refused(SendErrorKind::Encode(e)))?;
+        let key = shared
+            .key_of_frame(&frame)
+            .ok_or(SendError::refused(SendErrorKind::NoKey))?;
         // A timer only when there is a wait: the common case takes a free slot at once.
         let permit = match Arc::clone(&shared.slots).try_acquire_owned() {
             Ok(permit) => Ok(permit),
@@ -1095,7 +1101,9 @@ impl Channel {
         };
         guard.disarm();
         match reply {
-            Some(Reply::Response(m)) => Ok(m),
+            // The reader checked these bytes with this spec: they decode.
+            Some(Reply::Response(bytes)) => Message::decode(&shared.config.spec, bytes)
+                .map_err(|_| SendError::refused(SendErrorKind::Failed(Failure::ConnectionLost))),
             Some(Reply::Failed(f)) => Err(SendError::refused(SendErrorKind::Failed(f))),
             // Every remover sends before dropping; if one did not, assume the worst.
             None => Err(SendError::refused(SendErrorKind::Failed(
@@ -1480,10 +1488,10 @@ async fn network_exchange(channel: &Channel, conn: &Connection, code: &str) -> b
     let Ok(request) = (shared.config.network_message)(&shared.config.spec, &stan, code) else {
         return false;
     };
-    let Some(key) = shared.config.matcher.key(&shared.config.spec, &request) else {
+    let Ok(frame) = shared.frame(&request) else {
         return false;
     };
-    let Ok(frame) = shared.frame(&request) else {
+    let Some(key) = shared.key_of_frame(&frame) else {
         return false;
     };
     let wait = shared.config.idle.unwrap_or(Duration::from_secs(30));
@@ -1618,17 +1626,19 @@ where
         };
         shared.touch();
         bump(&shared.counters.received);
-        let message = match Message::decode(spec, bytes) {
-            Ok(m) => m,
+        // Only a view here, to find the waiting request: the owned message is built by the
+        // task that takes it, on its own core, and dropped there.
+        let (mti, key) = match MessageView::decode(spec, &bytes) {
+            Ok(view) => (view.mti(), shared.config.matcher.key(&view)),
             Err(e) => {
                 bump(&shared.counters.malformed);
                 tracing::warn!(error = %e, "a message did not decode; the connection stays up");
                 continue;
             }
         };
-        if message.mti().is_response() {
-            let Some(key) = shared.config.matcher.key(spec, &message) else {
-                unsolicited(&shared, Unsolicited::Unmatched(message));
+        if mti.is_response() {
+            let Some(key) = key else {
+                unsolicited_bytes(&shared, spec, bytes, Unsolicited::Unmatched);
                 continue;
             };
             let (entry, late) = {
@@ -1639,14 +1649,19 @@ where
             };
             match entry {
                 Some(entry) => {
-                    if let Err(Reply::Response(m)) = entry.reply.send(Reply::Response(message)) {
-                        unsolicited(&shared, Unsolicited::Late(m));
+                    if let Err(Reply::Response(bytes)) = entry.reply.send(Reply::Response(bytes)) {
+                        unsolicited_bytes(&shared, spec, bytes, Unsolicited::Late);
                     }
                 }
-                None if late => unsolicited(&shared, Unsolicited::Late(message)),
-                None => unsolicited(&shared, Unsolicited::Unmatched(message)),
+                None if late => unsolicited_bytes(&shared, spec, bytes, Unsolicited::Late),
+                None => unsolicited_bytes(&shared, spec, bytes, Unsolicited::Unmatched),
             }
-        } else if shared.config.answer_echo && message.mti() == Mti::NETWORK_REQUEST {
+            continue;
+        }
+        let Ok(message) = Message::decode(spec, bytes) else {
+            continue;
+        };
+        if shared.config.answer_echo && message.mti() == Mti::NETWORK_REQUEST {
             let Some(mut answer) = message.response(&[7, 11, 12, 13, 32, 41, 70]) else {
                 continue;
             };
@@ -1669,6 +1684,13 @@ where
         } else {
             unsolicited(&shared, Unsolicited::Request(message));
         }
+    }
+}
+
+/// Hands message bytes checked already to the unsolicited handler, as `kind`.
+fn unsolicited_bytes(shared: &Shared, spec: &Spec, bytes: Bytes, kind: fn(Message) -> Unsolicited) {
+    if let Ok(message) = Message::decode(spec, bytes) {
+        unsolicited(shared, kind(message));
     }
 }
 

@@ -7,9 +7,14 @@
 //!
 //! ```
 //! use iso8583_wire::net::matching::{KeyFields, Matcher};
-//! use iso8583_wire::{Message, Mti, Spec};
+//! use iso8583_wire::{Message, MessageView, Mti, Spec};
 //!
 //! let spec = Spec::builtin("iso8583-1987-ascii").ok_or("no spec")?;
+//! // Keys are read from the wire form, as the channel sees it.
+//! let key = |m: &Message| -> Result<_, Box<dyn std::error::Error>> {
+//!     let wire = m.to_vec(spec)?;
+//!     Ok(KeyFields::default().key(&MessageView::decode(spec, &wire)?))
+//! };
 //! let mut sale = Message::new(Mti::FINANCIAL_REQUEST);
 //! sale.set(spec, 11, "000123")?.set(spec, 41, "TERM0001")?;
 //! let mut answer = sale.response(&[11, 41]).ok_or("not a request")?;
@@ -17,13 +22,12 @@
 //! let mut reversal = sale.clone();
 //! reversal.set_mti(Mti::REVERSAL_REQUEST);
 //!
-//! let keys = KeyFields::default();
-//! assert_eq!(keys.key(spec, &sale), keys.key(spec, &answer));
-//! assert_ne!(keys.key(spec, &sale), keys.key(spec, &reversal));
+//! assert_eq!(key(&sale)?, key(&answer)?);
+//! assert_ne!(key(&sale)?, key(&reversal)?);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use crate::{Message, Mti, Spec};
+use crate::{MessageView, Mti};
 
 /// The most bytes a key holds: MTI class and field values.
 pub const MAX_KEY_LEN: usize = 64;
@@ -122,10 +126,12 @@ impl core::fmt::Debug for MatchKey {
     }
 }
 
-/// Computes the matching key of a message, request or response alike.
+/// Computes the matching key of a message, request or response alike, from its decoded view
+/// (the channel reads answers' keys before it builds an owned message, and hands the bytes to
+/// the waiting task, which decodes them on its own core).
 pub trait Matcher: Send + Sync + 'static {
     /// The key of `message`, or `None` when it lacks what the key needs.
-    fn key(&self, spec: &Spec, message: &Message) -> Option<MatchKey>;
+    fn key(&self, message: &MessageView<'_>) -> Option<MatchKey>;
 }
 
 /// The MTI as a matching class: the third digit (function) is mapped so that a request and its
@@ -191,11 +197,11 @@ impl Default for KeyFields {
 }
 
 impl Matcher for KeyFields {
-    fn key(&self, spec: &Spec, message: &Message) -> Option<MatchKey> {
+    fn key(&self, message: &MessageView<'_>) -> Option<MatchKey> {
         let mut key = MatchKey::new();
         key.push(&mti_class(message.mti()));
         for &n in &self.fields {
-            let field = message.field(spec, n);
+            let field = message.field(n);
             if field.is_none() && (self.require_all || n == 11) {
                 return None;
             }
