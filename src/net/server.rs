@@ -594,7 +594,10 @@ async fn accept_loop<H: Handler>(shared: Arc<Shared<H>>, listener: TcpListener) 
                                 acceptor.accept(stream),
                             );
                             match handshake.await {
-                                Ok(Ok(tls)) => run_session(shared, tls, session, open).await,
+                                Ok(Ok(tls)) => {
+                                    let (read, write) = tokio::io::split(tls);
+                                    run_session(shared, read, write, session, open).await;
+                                }
                                 Ok(Err(e)) => {
                                     bump(&shared.counters.framing_errors);
                                     tracing::warn!(%peer, error = %e, "TLS handshake failed");
@@ -607,7 +610,9 @@ async fn accept_loop<H: Handler>(shared: Arc<Shared<H>>, listener: TcpListener) 
                         });
                         continue;
                     }
-                    sessions.spawn(run_session(Arc::clone(&shared), stream, session, open));
+                    // Owned halves: unlike `tokio::io::split`, no lock between reader and writer.
+                    let (read, write) = stream.into_split();
+                    sessions.spawn(run_session(Arc::clone(&shared), read, write, session, open));
                 }
                 Err(e) => {
                     // Out of file descriptors and the like: wait rather than spin.
@@ -692,15 +697,20 @@ enum Flow {
 }
 
 /// Runs one session over any byte stream (plain TCP here; a TLS stream is served the same way).
-async fn run_session<S, H>(shared: Arc<Shared<H>>, stream: S, session: Session, open: OpenSession)
-where
-    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+async fn run_session<R, W, H>(
+    shared: Arc<Shared<H>>,
+    read: R,
+    write: W,
+    session: Session,
+    open: OpenSession,
+) where
+    R: AsyncRead + Unpin + Send + 'static,
+    W: AsyncWrite + Unpin + Send + 'static,
     H: Handler,
 {
     let _open = open;
     tracing::info!(session = session.id, peer = %session.peer, "session opened");
     let config = &shared.config;
-    let (read, write) = tokio::io::split(stream);
     let (tx, rx) = mpsc::channel::<Bytes>(config.max_in_flight.saturating_add(16));
     let mut writer = AbortOnDrop(tokio::spawn(write_frames(
         write,
