@@ -1015,10 +1015,12 @@ impl Channel {
         let key = shared
             .key_of_frame(&frame)
             .ok_or(SendError::refused(SendErrorKind::NoKey))?;
-        // A timer only when there is a wait: the common case takes a free slot at once.
-        let permit = match Arc::clone(&shared.slots).try_acquire_owned() {
+        // A timer only when there is a wait: the common case takes a free slot at once. The
+        // permits borrow the semaphore: cloning its `Arc` for an owned one was one more
+        // counter that every request bounced between the cores.
+        let permit = match shared.slots.try_acquire() {
             Ok(permit) => Ok(permit),
-            Err(_) => tokio::time::timeout_at(deadline, Arc::clone(&shared.slots).acquire_owned())
+            Err(_) => tokio::time::timeout_at(deadline, shared.slots.acquire())
                 .await
                 .map_err(|_| ())
                 .and_then(|r| r.map_err(|_| ())),
@@ -1029,13 +1031,34 @@ impl Channel {
                 Failure::ConnectionFailed,
             )));
         };
-        let Some(conn) = shared.connection(deadline).await else {
-            return Err(SendError::refused(SendErrorKind::Failed(
-                Failure::ConnectionFailed,
-            )));
+        // On the connection that is up, without cloning its handle (two more shared counters);
+        // only when there is none, wait for the next connect.
+        let rx = match self.enqueue_now(key, frame, deadline) {
+            Ok(queued) => queued?,
+            Err(frame) => {
+                let Some(conn) = shared.connection(deadline).await else {
+                    return Err(SendError::refused(SendErrorKind::Failed(
+                        Failure::ConnectionFailed,
+                    )));
+                };
+                self.enqueue(&conn, key, frame, deadline)?
+            }
         };
-        self.exchange_on(&conn, key, frame, deadline, reverse.then_some(request))
-            .await
+        self.wait(rx, key, reverse.then_some(request)).await
+    }
+
+    /// [`enqueue`](Self::enqueue) on the current connection; the frame back when there is none.
+    fn enqueue_now(
+        &self,
+        key: MatchKey,
+        frame: Bytes,
+        deadline: tokio::time::Instant,
+    ) -> Result<Result<oneshot::Receiver<Reply>, SendError>, Bytes> {
+        let link = self.shared.link.borrow();
+        match &link.conn {
+            Some(conn) => Ok(self.enqueue(conn, key, frame, deadline)),
+            None => Err(frame),
+        }
     }
 
     /// Puts a framed request on connection `conn` and waits for its answer until `deadline`.
@@ -1047,6 +1070,18 @@ impl Channel {
         deadline: tokio::time::Instant,
         request: Option<&Message>,
     ) -> Result<Message, SendError> {
+        let rx = self.enqueue(conn, key, frame, deadline)?;
+        self.wait(rx, key, request).await
+    }
+
+    /// Enters a framed request in the pending table and queues it for the writer of `conn`.
+    fn enqueue(
+        &self,
+        conn: &Connection,
+        key: MatchKey,
+        frame: Bytes,
+        deadline: tokio::time::Instant,
+    ) -> Result<oneshot::Receiver<Reply>, SendError> {
         let shared = &self.shared;
         let (tx, rx) = oneshot::channel();
         {
@@ -1083,6 +1118,17 @@ impl Channel {
                 )));
             }
         }
+        Ok(rx)
+    }
+
+    /// Waits for the reply to a request entered by [`enqueue`](Self::enqueue).
+    async fn wait(
+        &self,
+        rx: oneshot::Receiver<Reply>,
+        key: MatchKey,
+        request: Option<&Message>,
+    ) -> Result<Message, SendError> {
+        let shared = &self.shared;
         // From here the request may be on the wire: if the caller drops this future, the guard
         // still takes the entry out of the table and reverses what may have reached the host.
         let mut guard = Waiting {
