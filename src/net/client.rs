@@ -1658,7 +1658,18 @@ where
     let mut frames =
         FramedRead::with_capacity(read, FrameCodec::new(shared.config.framer), 64 * 1024);
     let spec = &shared.config.spec;
+    let mut handed: u32 = 0;
     while let Some(frame) = frames.next().await {
+        // While a burst of answers is still buffered, let the tasks that took the last 16 run
+        // (and queue their next requests for the writer) before handing out more: the host then
+        // gets work while this side finishes the burst, instead of the two taking turns. With
+        // the `Server` doing the same every 32: 64 in flight 245k -> 300k-309k rt/s, 1 in
+        // flight unchanged, 512 in flight 403k -> 322k-337k (benches/net.rs). With nothing
+        // buffered it never yields.
+        handed = handed.wrapping_add(1);
+        if handed.is_multiple_of(16) && !frames.read_buffer().is_empty() {
+            tokio::task::yield_now().await;
+        }
         let (header, bytes) = match frame {
             Ok(Inbound::KeepAlive) => {
                 shared.touch();

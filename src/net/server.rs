@@ -720,6 +720,7 @@ async fn run_session<R, W, H>(
     let mut frames = FramedRead::with_capacity(read, FrameCodec::new(config.framer), 16 * 1024);
     let mut tasks: JoinSet<Flow> = JoinSet::new();
     let mut reading = true;
+    let mut inline: u32 = 0;
     let end = loop {
         if !reading && tasks.is_empty() {
             break End::Done;
@@ -757,7 +758,19 @@ async fn run_session<R, W, H>(
                     .await;
                     match polled {
                         std::task::Poll::Ready(Flow::Close) => break End::Closed,
-                        std::task::Poll::Ready(Flow::Continue) => {}
+                        std::task::Poll::Ready(Flow::Continue) => {
+                            // While a burst of requests is still buffered, let the writer
+                            // send the answers ready so far every 32 of them, so that the peer
+                            // works on those while this session answers the rest: without it
+                            // the two sides took turns on whole bursts. 64 in flight:
+                            // 245k -> 300k-309k rt/s with the channel's reader doing the same
+                            // every 16 (benches/net.rs); with nothing buffered (one request at
+                            // a time) it never yields.
+                            inline = inline.wrapping_add(1);
+                            if inline.is_multiple_of(32) && !frames.read_buffer().is_empty() {
+                                tokio::task::yield_now().await;
+                            }
+                        }
                         std::task::Poll::Pending => {
                             tasks.spawn(pending);
                         }
