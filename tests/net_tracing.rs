@@ -434,7 +434,14 @@ async fn a_channel_and_the_library_server_log_no_card_data() {
     .await;
     // Let an idle echo test go by.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(host.requests_seen(Mti::REVERSAL_REQUEST), 3);
+    // Three reversals; one in flight when the host closed the connection is sent again as a
+    // repeat (0401), and its first transmission may or may not have reached the host.
+    let first = host.requests_seen(Mti::REVERSAL_REQUEST);
+    let repeats = host.requests_seen(Mti::REVERSAL_REQUEST.repeat());
+    assert!(
+        first <= 3 && first + repeats >= 3,
+        "0400 {first}, 0401 {repeats}"
+    );
     assert!(ch.stats().malformed >= 1);
     ch.close(Duration::from_millis(50)).await;
     drop(raw);

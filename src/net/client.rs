@@ -1916,6 +1916,15 @@ async fn forward_one(
         }
         Err(e) if e.failure().is_some_and(Failure::may_have_reached_host) => {
             shared.reversal_event(ReversalEvent::Sent { id, attempt });
+            // The connection died under it: due again as soon as the channel has reconnected,
+            // not a whole retry interval later (the count of attempts still bounds this).
+            if matches!(
+                e.failure(),
+                Some(Failure::ConnectionLost | Failure::SendFailed)
+            ) {
+                let _ = journal_call(&config.journal, move |j| j.record_attempt(id, attempt, now))
+                    .await;
+            }
             tracing::debug!(id, error = %e, "reversal not answered; it stays due");
         }
         Err(e) => {
