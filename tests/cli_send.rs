@@ -354,3 +354,39 @@ fn a_reversal_pending_when_the_sender_is_killed_is_delivered_by_a_new_process() 
     let _ = std::fs::remove_file(rules1);
     let _ = std::fs::remove_file(rules2);
 }
+
+#[test]
+fn serve_rules_close_the_connection_or_answer_after_a_delay() {
+    let rules = r#"
+[[rule]]
+mti = "0200"
+terminal = "CLOSE001"
+action = "close"
+
+[[rule]]
+mti = "0200"
+terminal = "DELAY001"
+delay_ms = 300
+respond = "00"
+"#;
+    let (_host, addr, rules) = serve(rules);
+    let input = [request("1000", "DELAY001"), request("1000", "CLOSE001")].join("\n");
+    let out = send(&addr, &["--timeout-ms", "2000"], &input);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let l = lines(&out);
+    assert_eq!(l[0]["outcome"], "response");
+    assert_eq!(l[0]["fields"]["39"], "00");
+    assert!(
+        l[0]["latency_us"].as_u64().is_some_and(|us| us >= 300_000),
+        "answered after the delay: {}",
+        l[0]["latency_us"]
+    );
+    assert_eq!(l[1]["outcome"], "connection_lost");
+    assert_ne!(l[1]["reversal"], "none");
+    let _ = std::fs::remove_file(rules);
+}
