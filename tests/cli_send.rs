@@ -390,3 +390,48 @@ respond = "00"
     assert_ne!(l[1]["reversal"], "none");
     let _ = std::fs::remove_file(rules);
 }
+
+#[test]
+fn send_prints_each_line_while_standard_input_is_still_open() {
+    let (_host, addr, rules) = serve("");
+    let mut child = Command::new(BIN)
+        .args([
+            "send",
+            "--connect",
+            &addr,
+            "--frame",
+            "binary2",
+            "--concurrency",
+            "4",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("send starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut child = Running(child);
+    stdin
+        .write_all(format!("{}\n", request("1000", "TERM0001")).as_bytes())
+        .expect("input");
+    stdin.flush().expect("flush");
+    // Read the first line on a thread, so that a sender that waits for more input fails the
+    // test instead of hanging it.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let line = BufReader::new(stdout).lines().next();
+        let _ = tx.send(line);
+    });
+    let line = rx
+        .recv_timeout(Duration::from_secs(5))
+        .expect("a line before the input ends")
+        .expect("a line")
+        .expect("readable");
+    let v: serde_json::Value = serde_json::from_str(&line).expect("JSON");
+    assert_eq!(v["outcome"], "response");
+    drop(stdin);
+    let status = child.0.wait().expect("send ends");
+    assert_eq!(status.code(), Some(0));
+    let _ = std::fs::remove_file(rules);
+}

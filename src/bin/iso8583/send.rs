@@ -143,29 +143,40 @@ pub fn run(args: &SendArgs) -> Result<Outcome, CliError> {
         let mut stdout = io::stdout().lock();
         let mut input_done = false;
         loop {
-            while !input_done && running.len() < concurrency {
-                match rx.recv().await {
-                    Some(Ok(mut request)) => {
-                        fill_defaults(&spec, &mut request, &stan);
-                        let channel = channel.clone();
-                        running.push_back(tokio::spawn(async move {
-                            let start = Instant::now();
-                            let result = channel.send(&request, timeout).await;
-                            Finished::Sent(result, start.elapsed())
-                        }));
-                    }
-                    Some(Err(message)) => {
-                        running.push_back(tokio::spawn(async move { Finished::BadInput(message) }));
-                    }
-                    None => input_done = true,
-                }
-            }
-            let Some(next) = running.pop_front() else {
+            if input_done && running.is_empty() {
                 break;
+            }
+            // Read more requests while there is room, and print the oldest one's line as soon as
+            // it is done: a slow producer never holds back lines already decided.
+            let finished = tokio::select! {
+                biased;
+                done = front(&mut running), if !running.is_empty() => {
+                    running.pop_front();
+                    done
+                }
+                item = rx.recv(), if !input_done && running.len() < concurrency => {
+                    match item {
+                        Some(Ok(mut request)) => {
+                            fill_defaults(&spec, &mut request, &stan);
+                            let channel = channel.clone();
+                            running.push_back(tokio::spawn(async move {
+                                let start = Instant::now();
+                                let result = channel.send(&request, timeout).await;
+                                Finished::Sent(result, start.elapsed())
+                            }));
+                        }
+                        Some(Err(message)) => {
+                            running.push_back(tokio::spawn(async move {
+                                Finished::BadInput(message)
+                            }));
+                        }
+                        None => input_done = true,
+                    }
+                    continue;
+                }
             };
-            let finished = next
-                .await
-                .map_err(|e| CliError::Usage(format!("a request task failed: {e}")))?;
+            let finished =
+                finished.map_err(|e| CliError::Usage(format!("a request task failed: {e}")))?;
             match finished {
                 Finished::Sent(result, latency) => {
                     outcome = outcome.and(result.is_ok());
@@ -212,6 +223,16 @@ enum Finished {
     Sent(Result<Message, SendError>, Duration),
     /// It could not be read as a request; nothing was sent.
     BadInput(String),
+}
+
+/// Waits for the oldest request of `running` (which must not be empty).
+async fn front(
+    running: &mut std::collections::VecDeque<tokio::task::JoinHandle<Finished>>,
+) -> Result<Finished, tokio::task::JoinError> {
+    match running.front_mut() {
+        Some(handle) => handle.await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Reads request JSON lines from standard input into `tx`, stopping at the end of input or when
