@@ -1660,14 +1660,16 @@ where
     let spec = &shared.config.spec;
     let mut handed: u32 = 0;
     while let Some(frame) = frames.next().await {
-        // While a burst of answers is still buffered, let the tasks that took the last 16 run
+        // While a burst of answers is still buffered, let the tasks that took the last 8 run
         // (and queue their next requests for the writer) before handing out more: the host then
         // gets work while this side finishes the burst, instead of the two taking turns. With
-        // the `Server` doing the same every 32: 64 in flight 245k -> 300k-318k rt/s, 1 in
-        // flight unchanged, 512 in flight 382k-429k -> 322k-358k (benches/net.rs). With nothing
-        // buffered it never yields.
+        // the `Server` doing the same every 32, 64 in flight went from 245k to 300k-318k rt/s
+        // (yielding every 16) and 512 in flight from 382k-429k to 322k-358k; every 8 rather
+        // than 16 gave 324k-335k against 281k-302k at 64 in three runs each of one session
+        // (every 4: 289k-300k). 1 in flight is unchanged: with nothing buffered it never
+        // yields (benches/net.rs).
         handed = handed.wrapping_add(1);
-        if handed.is_multiple_of(16) && !frames.read_buffer().is_empty() {
+        if handed.is_multiple_of(8) && !frames.read_buffer().is_empty() {
             tokio::task::yield_now().await;
         }
         let (header, bytes) = match frame {

@@ -764,8 +764,8 @@ async fn run_session<R, W, H>(
                             // works on those while this session answers the rest: without it
                             // the two sides took turns on whole bursts. 64 in flight:
                             // 245k -> 300k-318k rt/s with the channel's reader doing the same
-                            // every 16 (benches/net.rs); with nothing buffered (one request at
-                            // a time) it never yields.
+                            // (benches/net.rs; every 16 or 64 here did no better). With nothing
+                            // buffered (one request at a time) it never yields.
                             inline = inline.wrapping_add(1);
                             if inline.is_multiple_of(32) && !frames.read_buffer().is_empty() {
                                 tokio::task::yield_now().await;
