@@ -645,3 +645,44 @@ async fn pool_round_robin_spreads_requests_over_connected_endpoints() {
     assert_eq!(a.seen.lock().expect("lock").len(), 5);
     assert_eq!(b.seen.lock().expect("lock").len(), 5);
 }
+
+#[tokio::test]
+async fn matches_responses_in_random_order() {
+    // Holds 16 requests, then answers them in a shuffled order (a fixed xorshift seed, so a
+    // failure replays), each with the last two digits of its STAN as DE39.
+    let h = host(Arc::new(|reqs: &[Message]| {
+        if reqs.len() < 16 {
+            return HostStep::Write(vec![]);
+        }
+        let mut order: Vec<usize> = (0..reqs.len()).collect();
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for i in (1..order.len()).rev() {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            order.swap(i, (x % (i as u64 + 1)) as usize);
+        }
+        assert_ne!(order, (0..reqs.len()).collect::<Vec<_>>(), "shuffled");
+        let out = order
+            .iter()
+            .map(|&i| frame(&answer(&reqs[i], &de(&reqs[i], 11)[4..])))
+            .collect();
+        HostStep::Write(out)
+    }))
+    .await;
+    let ch = start(&h, config()).await;
+    let mut tasks = Vec::new();
+    for i in 0..16u32 {
+        let ch = ch.clone();
+        tasks.push(tokio::spawn(async move {
+            (i, ch.send(&sale(40 + i), Duration::from_secs(5)).await)
+        }));
+    }
+    for t in tasks {
+        let (i, r) = t.await.expect("task");
+        let r = r.expect("answered");
+        assert_eq!(de(&r, 11), format!("{:06}", 40 + i));
+        assert_eq!(de(&r, 39), format!("{:02}", 40 + i));
+    }
+    assert_eq!(ch.stats().unmatched, 0);
+}
