@@ -7,31 +7,26 @@
     clippy::cast_possible_truncation
 )]
 
+#[path = "support/net.rs"]
+mod support;
+use support::{answer, de, frame, framer, spec};
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use futures_util::StreamExt;
-use iso8583_wire::frame::{Framer, LengthHeader};
 use iso8583_wire::net::client::{
     Channel, ChannelConfig, Endpoint, Failure, ReversalConfig, ReversalEvent, ReversalStatus,
     SendErrorKind, Unsolicited,
 };
 use iso8583_wire::net::framing::{FrameCodec, Inbound};
 use iso8583_wire::net::journal::{Journal, MemoryJournal};
-use iso8583_wire::{Message, Mti, Spec};
+use iso8583_wire::{Message, Mti};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 use tokio_util::codec::FramedRead;
-
-fn spec() -> &'static Spec {
-    Spec::builtin("iso8583-1987-ascii").expect("builtin spec")
-}
-
-fn framer() -> Framer {
-    Framer::new(LengthHeader::Binary2)
-}
 
 fn sale(stan: u32) -> Message {
     let s = spec();
@@ -45,22 +40,6 @@ fn sale(stan: u32) -> Message {
         .and_then(|m| m.set(s, 49, "840"))
         .expect("valid sale");
     m
-}
-
-fn answer(request: &Message, code: &str) -> Message {
-    let mut a = request
-        .response(&[2, 3, 4, 7, 11, 41, 49, 90])
-        .expect("a request");
-    a.set(spec(), 39, code).expect("DE39");
-    a
-}
-
-fn frame(m: &Message) -> Bytes {
-    let mut buf = BytesMut::new();
-    FrameCodec::new(framer())
-        .encode_message(&[], m, spec(), &mut buf)
-        .expect("frames");
-    buf.freeze()
 }
 
 /// What the raw test host does with the requests of one connection, given all of them so far.
@@ -137,10 +116,6 @@ async fn start(host: &Host, config: ChannelConfig) -> Channel {
     let ch = Channel::start(Endpoint::tcp(host.addr.clone()), config);
     assert!(ch.wait_connected(Duration::from_secs(5)).await, "connects");
     ch
-}
-
-fn de(m: &Message, n: u16) -> String {
-    m.field(spec(), n).map(|f| f.to_text()).unwrap_or_default()
 }
 
 #[tokio::test]

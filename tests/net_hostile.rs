@@ -14,14 +14,17 @@
     clippy::unwrap_used
 )]
 
+#[path = "support/net.rs"]
+mod support;
+use support::{answer, de, frame, framer, spec};
+
 use std::collections::{BTreeSet, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use futures_util::StreamExt;
-use iso8583_wire::frame::{Framer, LengthHeader};
 use iso8583_wire::net::client::{
     Backoff, Channel, ChannelConfig, Endpoint, Failure, ReversalConfig, ReversalEvent,
     ReversalFailure, ReversalStatus, SendErrorKind, Unsolicited,
@@ -30,7 +33,7 @@ use iso8583_wire::net::framing::{FrameCodec, Inbound};
 use iso8583_wire::net::journal::{
     Journal, JournalError, MemoryJournal, NewReversal, ParkReason, StoredReversal,
 };
-use iso8583_wire::{Message, Mti, Spec};
+use iso8583_wire::{Message, Mti};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 use tokio_util::codec::FramedRead;
@@ -38,14 +41,6 @@ use tokio_util::sync::CancellationToken;
 
 const PAN: &str = "4761739001010010";
 const TRACK2: &str = "4761739001010010=25122011143804400000";
-
-fn spec() -> &'static Spec {
-    Spec::builtin("iso8583-1987-ascii").expect("builtin spec")
-}
-
-fn framer() -> Framer {
-    Framer::new(LengthHeader::Binary2)
-}
 
 /// A sale carrying a PAN and track 2, with STAN `stan`.
 fn sale(stan: u32) -> Message {
@@ -61,26 +56,6 @@ fn sale(stan: u32) -> Message {
         .and_then(|m| m.set(s, 49, "840"))
         .expect("valid sale");
     m
-}
-
-fn answer(request: &Message, code: &str) -> Message {
-    let mut a = request
-        .response(&[2, 3, 4, 7, 11, 41, 49, 90])
-        .expect("a request");
-    a.set(spec(), 39, code).expect("DE39");
-    a
-}
-
-fn frame(m: &Message) -> Bytes {
-    let mut buf = BytesMut::new();
-    FrameCodec::new(framer())
-        .encode_message(&[], m, spec(), &mut buf)
-        .expect("frames");
-    buf.freeze()
-}
-
-fn de(m: &Message, n: u16) -> String {
-    m.field(spec(), n).map(|f| f.to_text()).unwrap_or_default()
 }
 
 fn stan(m: &Message) -> u32 {
