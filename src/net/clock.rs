@@ -13,16 +13,62 @@ pub fn unix_ms(now: SystemTime) -> i64 {
 /// DE7, the transmission date and time `MMDDhhmmss` in UTC, as ISO 8583 asks.
 #[must_use]
 pub fn transmission_time(now: SystemTime) -> String {
-    let secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let rem = secs % 86_400;
-    let (_, month, day) = civil_date(days);
+    let t = UtcTime::of_secs(now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()));
     format!(
-        "{month:02}{day:02}{:02}{:02}{:02}",
-        rem / 3600,
-        (rem / 60) % 60,
-        rem % 60
+        "{:02}{:02}{:02}{:02}{:02}",
+        t.month, t.day, t.hour, t.minute, t.second
     )
+}
+
+/// A moment in UTC, split into its calendar parts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UtcTime {
+    /// The year.
+    pub year: i64,
+    /// The month, 1 to 12.
+    pub month: u32,
+    /// The day of the month, 1 to 31.
+    pub day: u32,
+    /// The hour, 0 to 23.
+    pub hour: u64,
+    /// The minute, 0 to 59.
+    pub minute: u64,
+    /// The second, 0 to 59.
+    pub second: u64,
+}
+
+impl UtcTime {
+    /// The moment `secs` seconds after the Unix epoch.
+    #[must_use]
+    pub fn of_secs(secs: u64) -> Self {
+        let (year, month, day) = civil_date(i64::try_from(secs / 86_400).unwrap_or(0));
+        let rem = secs % 86_400;
+        Self {
+            year,
+            month,
+            day,
+            hour: rem / 3600,
+            minute: (rem / 60) % 60,
+            second: rem % 60,
+        }
+    }
+
+    /// The moment `ms` milliseconds after the Unix epoch (the epoch itself for a negative one).
+    #[must_use]
+    pub fn of_unix_ms(ms: i64) -> Self {
+        Self::of_secs(u64::try_from(ms).unwrap_or(0) / 1000)
+    }
+}
+
+impl core::fmt::Display for UtcTime {
+    /// `YYYY-MM-DD hh:mm:ss`.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+            self.year, self.month, self.day, self.hour, self.minute, self.second
+        )
+    }
 }
 
 /// The proleptic Gregorian date (year, month, day) of a day count from 1970-01-01 (Howard
@@ -91,6 +137,11 @@ mod tests {
         // 2024-02-29T23:59:59Z, a leap day.
         let leap = UNIX_EPOCH + Duration::from_secs(1_709_251_199);
         assert_eq!(transmission_time(leap), "0229235959");
+        assert_eq!(
+            UtcTime::of_unix_ms(1_709_251_199_999).to_string(),
+            "2024-02-29 23:59:59"
+        );
+        assert_eq!(UtcTime::of_unix_ms(-5).to_string(), "1970-01-01 00:00:00");
     }
 
     #[test]

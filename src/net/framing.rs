@@ -45,13 +45,24 @@ impl core::fmt::Debug for Inbound {
     /// Shows lengths only: the message may hold card data.
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
-            Self::KeepAlive => f.write_str("KeepAlive"),
-            Self::Message { header, message } => f
-                .debug_struct("Message")
-                .field("header_len", &header.len())
-                .field("message_len", &message.len())
-                .finish(),
+            Self::KeepAlive => fmt_frame(f, None),
+            Self::Message { header, message } => fmt_frame(f, Some((header, message))),
         }
+    }
+}
+
+/// The `Debug` form of a frame of either direction: its lengths, never its bytes.
+fn fmt_frame(
+    f: &mut core::fmt::Formatter<'_>,
+    parts: Option<(&Bytes, &Bytes)>,
+) -> core::fmt::Result {
+    match parts {
+        None => f.write_str("KeepAlive"),
+        Some((header, message)) => f
+            .debug_struct("Message")
+            .field("header_len", &header.len())
+            .field("message_len", &message.len())
+            .finish(),
     }
 }
 
@@ -73,12 +84,8 @@ impl core::fmt::Debug for Outbound {
     /// Shows lengths only: the message may hold card data.
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
-            Self::KeepAlive => f.write_str("KeepAlive"),
-            Self::Message { header, message } => f
-                .debug_struct("Message")
-                .field("header_len", &header.len())
-                .field("message_len", &message.len())
-                .finish(),
+            Self::KeepAlive => fmt_frame(f, None),
+            Self::Message { header, message } => fmt_frame(f, Some((header, message))),
         }
     }
 }

@@ -7,7 +7,9 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
+
+use iso8583_wire::net::clock::UtcTime;
 
 use clap::{Args, Subcommand};
 use iso8583_wire::net::client::{Channel, ChannelConfig, Endpoint, ReversalConfig};
@@ -99,22 +101,7 @@ fn row_line(r: &StoredReversal) -> String {
         r.terminal,
         r.amount,
         r.attempts,
-        utc(r.next_try_ms)
-    )
-}
-
-/// `YYYY-MM-DD hh:mm:ss` of a time in ms since the epoch.
-fn utc(ms: i64) -> String {
-    let t = UNIX_EPOCH + Duration::from_millis(u64::try_from(ms).unwrap_or(0));
-    let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let (y, m, d) = iso8583_wire::net::clock::civil_date(days);
-    let rem = secs % 86_400;
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
-        rem / 3600,
-        (rem / 60) % 60,
-        rem % 60
+        UtcTime::of_unix_ms(r.next_try_ms).to_string()
     )
 }
 
