@@ -9,6 +9,8 @@
 //!   theirs is `Message::parse`, its strict mode (structure, minimum lengths, classes `n`, `an`,
 //!   `ans`; it does not check `z`, so field 35 goes unchecked there).
 //! - `decode_read_all`: the same, then every present field's bytes read in order.
+//! - `decode_get_by_number`: the same decode, then the 14 fields read by number (our
+//!   `MessageView::field(n)`, their `Message::get(n)`), in a host's order rather than wire order.
 //! - `decode_lazy` (theirs only): `Message::parse_lazy`, structure without content checks; ours
 //!   has no such mode.
 //! - `encode`: a message built field by field (our `Message::set`, their `Builder::set`)
@@ -94,6 +96,25 @@ fn compare(c: &mut Criterion) {
         b.iter(|| {
             let m = iso_8583_rs::Message::parse(&theirs, black_box(REQ_0200)).unwrap();
             m.fields().map(|(_, v)| black_box(v).len()).sum::<usize>()
+        })
+    });
+    const NUMBERS: [u16; 14] = [2, 4, 11, 41, 3, 7, 12, 13, 22, 25, 35, 37, 42, 49];
+    g.bench_function("decode_get_by_number/iso8583-wire", |b| {
+        b.iter(|| {
+            let v = MessageView::decode(ours, black_box(REQ_0200)).unwrap();
+            NUMBERS
+                .iter()
+                .map(|&n| black_box(v.field(black_box(n)).unwrap().as_bytes()).len())
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("decode_get_by_number/iso_8583_rs", |b| {
+        b.iter(|| {
+            let m = iso_8583_rs::Message::parse(&theirs, black_box(REQ_0200)).unwrap();
+            NUMBERS
+                .iter()
+                .map(|&n| black_box(m.get(black_box(usize::from(n))).unwrap()).len())
+                .sum::<usize>()
         })
     });
     g.bench_function("encode/iso8583-wire", |b| {

@@ -9,6 +9,7 @@ mod hex;
 mod lanes;
 mod prefix;
 mod swar;
+mod word_class;
 
 pub(crate) use bcd::{bcd_check, bcd_check_digits, bcd_text_into, bcd_write, first_digit};
 pub(crate) use ebcdic_table::{ASCII_TO_EBCDIC, EBCDIC_TO_ASCII};

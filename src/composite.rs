@@ -10,6 +10,7 @@
 mod build;
 pub mod tlv;
 
+pub use crate::field_id::{FieldId, Track2Part};
 pub use build::build_subfields;
 
 use crate::codec::{self, lut, EBCDIC_TO_ASCII};
@@ -19,68 +20,6 @@ use crate::spec::{
     TaggedLayout,
 };
 use crate::view::{check_content, read_field, FieldView, MessageView, Reader};
-use core::fmt;
-
-/// Which subfield of a field: a number, a BER-TLV tag, or a named part of track 2.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FieldId {
-    /// A numbered subfield (positional, tagged or bitmapped layouts).
-    Number(u16),
-    /// A BER-TLV tag, its bytes big-endian (`0x9F02`).
-    Tag(u32),
-    /// A part of track 2 data.
-    Part(Track2Part),
-}
-
-impl fmt::Display for FieldId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Number(n) => write!(f, "{n}"),
-            Self::Tag(t) => {
-                let (bytes, skip) = tlv::tag_bytes(*t);
-                for b in bytes.iter().skip(skip) {
-                    write!(f, "{b:02X}")?;
-                }
-                Ok(())
-            }
-            Self::Part(p) => f.write_str(p.name()),
-        }
-    }
-}
-
-/// The parts of track 2 data (ISO 7813).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Track2Part {
-    /// The primary account number, before the separator.
-    Pan,
-    /// The expiry date, YYMM, after the separator.
-    Expiry,
-    /// The three-digit service code.
-    ServiceCode,
-    /// Discretionary data (PVV, CVV, …) to the end.
-    Discretionary,
-}
-
-impl Track2Part {
-    const ALL: [Self; 4] = [
-        Self::Pan,
-        Self::Expiry,
-        Self::ServiceCode,
-        Self::Discretionary,
-    ];
-
-    /// The part's name in paths and JSON: `pan`, `expiry`, `service_code`, `discretionary`.
-    #[must_use]
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::Pan => "pan",
-            Self::Expiry => "expiry",
-            Self::ServiceCode => "service_code",
-            Self::Discretionary => "discretionary",
-        }
-    }
-}
 
 /// A format for subfields that have no spec of their own.
 const fn implicit(class: ContentClass, encoding: Encoding, mask: Mask) -> FieldSpec {

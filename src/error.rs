@@ -22,7 +22,7 @@ pub enum Element {
         /// The data element's number.
         field: u16,
         /// The subfield within it.
-        sub: crate::composite::FieldId,
+        sub: crate::field_id::FieldId,
     },
     /// A path given to look a subfield up (`"55.9F02"`) that is not well formed.
     Path,
@@ -343,5 +343,15 @@ impl SpecError {
     #[must_use]
     pub fn message(&self) -> &str {
         &self.message
+    }
+}
+
+/// Parsing an MTI from its four digits; kept here so that [`Mti`](crate::mti::Mti) needs
+/// nothing from this module.
+impl core::str::FromStr for crate::mti::Mti {
+    type Err = EncodeError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::from_text(s).ok_or(EncodeError::new(EncodeErrorKind::InvalidMti, Element::Mti))
     }
 }

@@ -35,6 +35,7 @@ pub mod bitmap;
 mod codec;
 pub mod composite;
 pub mod error;
+mod field_id;
 pub mod frame;
 pub mod mask;
 pub mod message;

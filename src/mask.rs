@@ -54,7 +54,7 @@ impl fmt::Debug for Masked<'_> {
 /// Whether a structured field may hold masked subfields (BER-TLV data, or a layout with a
 /// masked subfield), so that it must be shown subfield by subfield.
 fn holds_card_data(field: &FieldView<'_>) -> bool {
-    use crate::composite::FieldId;
+    use crate::field_id::FieldId;
     use crate::spec::Composite;
     if matches!(field.sub_id(), Some(FieldId::Tag(_))) {
         return field.is_composite();

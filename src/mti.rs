@@ -170,17 +170,6 @@ impl fmt::Display for Mti {
     }
 }
 
-impl core::str::FromStr for Mti {
-    type Err = crate::error::EncodeError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::from_text(s).ok_or(crate::error::EncodeError::new(
-            crate::error::EncodeErrorKind::InvalidMti,
-            crate::error::Element::Mti,
-        ))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::Mti;

@@ -149,8 +149,9 @@ pub struct Spec {
     name: String,
     description: String,
     layout: MessageLayout,
-    /// Index `n` holds field `n`; indexes 0 and 1 are always empty.
-    fields: Box<[Option<FieldSpec>]>,
+    /// Index `n` holds field `n`; indexes 0 and 1, and those above [`MAX_FIELD`], are always
+    /// empty (256 entries, so that any `u8` indexes it).
+    fields: Box<[Option<FieldSpec>; 256]>,
     /// The decoder's compact form of each field, by number (256 entries, so that any `u8`
     /// indexes it).
     plans: Box<[plan::Plan; 256]>,
@@ -189,7 +190,7 @@ impl Spec {
         layout: MessageLayout,
         fields: impl IntoIterator<Item = (u16, FieldSpec)>,
     ) -> Result<Self, SpecError> {
-        let mut table: Vec<Option<FieldSpec>> = vec![None; usize::from(MAX_FIELD) + 1];
+        let mut table: Vec<Option<FieldSpec>> = vec![None; 256];
         for (n, fs) in fields {
             if !(2..=MAX_FIELD).contains(&n) {
                 return Err(SpecError::new(Some(n), "field numbers run from 2 to 192"));
@@ -221,7 +222,10 @@ impl Spec {
                 .iter()
                 .map(|f| f.as_ref().map_or(EncodePlan::default(), EncodePlan::of))
                 .collect(),
-            fields: table.into_boxed_slice(),
+            fields: table
+                .into_boxed_slice()
+                .try_into()
+                .map_err(|_| SpecError::new(None, "field table of the wrong size"))?,
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         })
     }
@@ -303,6 +307,14 @@ impl Spec {
     #[must_use]
     pub fn field(&self, n: u16) -> Option<&FieldSpec> {
         self.fields.get(usize::from(n)).and_then(Option::as_ref)
+    }
+
+    /// The format of field `n` (up to 192, so a byte), with no range check.
+    #[inline(always)]
+    pub(crate) fn field_of_byte(&self, n: u8) -> Option<&FieldSpec> {
+        // A byte is always below the table's 256 entries.
+        #[allow(clippy::indexing_slicing)]
+        self.fields[usize::from(n)].as_ref()
     }
 
     /// The decoder's plan for field `n`.

@@ -3,7 +3,7 @@
 //! (SSE2 on x86-64, NEON on AArch64). Used where those are available; [`super::swar`] is the
 //! portable form.
 
-use super::swar::WordClass;
+use super::word_class::WordClass;
 
 /// Whether byte `b` is outside `class`, without a branch (so that it vectorises).
 #[inline(always)]

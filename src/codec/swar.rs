@@ -5,6 +5,8 @@
 //! field be read as whole words that overlap its neighbours, with the neighbours' bytes
 //! masked off afterwards.
 
+pub(crate) use super::word_class::WordClass;
+
 /// Eight copies of a byte.
 const fn splat(b: u8) -> u64 {
     u64::from_ne_bytes([b; 8])
@@ -24,21 +26,6 @@ const fn at_least(x7: u64, k: u8) -> u64 {
 #[inline(always)]
 const fn within(x7: u64, lo: u8, hi: u8) -> u64 {
     at_least(x7, lo) & !at_least(x7, hi)
-}
-
-/// The ASCII classes a word can be tested against.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum WordClass {
-    /// `0`–`9`.
-    Digits,
-    /// `0x20`–`0x7E`.
-    Printable,
-    /// Letters and space.
-    Alpha,
-    /// Letters, digits and space.
-    AlphaNum,
-    /// Digits, `=` and `D` (track data).
-    Track,
 }
 
 /// The top bit of each byte of `word` is set where the byte is *not* in `class`.

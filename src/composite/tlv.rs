@@ -1,6 +1,7 @@
 //! EMV BER-TLV (DE55): reading data objects, writing them, and the names of common tags.
 
 use crate::error::DecodeErrorKind;
+use crate::field_id::tag_bytes;
 use nom::number::complete::{be_u16, be_u24, be_u8};
 use nom::IResult;
 
@@ -80,13 +81,6 @@ pub(crate) fn read_header(input: &[u8]) -> Result<TlvHeader, DecodeErrorKind> {
         header_len,
         value_len,
     })
-}
-
-/// The bytes of a tag as it is written (1–4 bytes, big-endian, no leading zero bytes).
-pub(crate) fn tag_bytes(tag: u32) -> ([u8; 4], usize) {
-    let bytes = tag.to_be_bytes();
-    let skip = bytes.iter().take(3).take_while(|b| **b == 0).count();
-    (bytes, skip)
 }
 
 /// Whether a tag is constructed (its value holds more data objects).
