@@ -7,20 +7,20 @@ mod ebcdic_table;
 mod hex;
 #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 mod lanes;
-mod prefix;
 mod swar;
 mod word_class;
 
-pub(crate) use bcd::{bcd_check, bcd_check_digits, bcd_text_into, bcd_write, first_digit};
+pub(crate) use bcd::{
+    bcd_check, bcd_check_digits, bcd_text_into, bcd_write, filler_nibble, first_digit,
+};
 pub(crate) use ebcdic_table::{ASCII_TO_EBCDIC, EBCDIC_TO_ASCII};
 pub(crate) use hex::{hex_check, hex_decode_into, hex_upper_into, hex_value, HEX_UPPER};
-pub(crate) use prefix::{prefix_read, prefix_write};
 pub(crate) use swar::{
     bcd_outside_digits, bcd_outside_track, bcd_span_outside, hex16_reversed, span_bits,
     span_outside, WordClass,
 };
 
-use crate::spec::ContentClass;
+use crate::spec::field::ContentClass;
 
 // `i` stays below 256, the table's length.
 #[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]

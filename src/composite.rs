@@ -15,11 +15,12 @@ pub use build::build_subfields;
 
 use crate::codec::{self, lut, EBCDIC_TO_ASCII};
 use crate::error::{DecodeError, DecodeErrorKind, Element};
+use crate::format::read::{check_content, read_field, Reader};
 use crate::spec::{
     BcdPad, BitmappedLayout, Composite, ContentClass, Encoding, FieldSpec, Mask, Padding,
     TaggedLayout,
 };
-use crate::view::{check_content, read_field, FieldView, MessageView, Reader};
+use crate::view::{FieldView, MessageView};
 
 /// A format for subfields that have no spec of their own.
 const fn implicit(class: ContentClass, encoding: Encoding, mask: Mask) -> FieldSpec {

@@ -36,6 +36,8 @@ mod codec;
 pub mod composite;
 pub mod error;
 mod field_id;
+mod field_view;
+mod format;
 pub mod frame;
 pub mod mask;
 pub mod message;

@@ -1,8 +1,8 @@
 //! Masking of card data in output: PAN first 6 and last 4, track data after the separator,
 //! secrets hidden wholly.
 
+use crate::field_view::FieldView;
 use crate::spec::Mask;
-use crate::view::FieldView;
 use core::fmt;
 
 /// Text longer than this is shown through a heap buffer; shorter text uses the stack.
@@ -42,6 +42,22 @@ impl fmt::Display for Masked<'_> {
         };
         let text = self.field.text_into(buf).map_err(|_| fmt::Error)?;
         write_masked(f, mask, text)
+    }
+}
+
+impl<'a> FieldView<'a> {
+    /// A `Display` of the value with the field's mask applied (PAN first 6 and last 4, track
+    /// data after the separator hidden, secrets hidden wholly).
+    #[must_use]
+    pub fn masked(&self) -> Masked<'a> {
+        Masked::new(*self, false)
+    }
+
+    /// A `Display` of the value in clear text, whatever the field's mask. Use it only where
+    /// card data may be shown.
+    #[must_use]
+    pub fn unmasked(&self) -> Masked<'a> {
+        Masked::new(*self, true)
     }
 }
 

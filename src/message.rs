@@ -9,12 +9,16 @@ pub use reversal::ReversalReason;
 use crate::bitmap::Bitmap;
 use crate::codec::{self, lut, ASCII_TO_EBCDIC};
 use crate::error::{DecodeError, Element, EncodeError, EncodeErrorKind};
+use crate::field_view::FieldView;
+use crate::format::prefix::{prefix_write, prefixed_in, put_ascii_decimal};
+use crate::format::read::check_content;
+use crate::format::write_plan::OtherPlan;
 use crate::mti::Mti;
 use crate::spec::{
-    BitmapEncoding, ContentClass, Encoding, FieldSpec, MessageLayout, MtiEncoding, OtherPlan,
-    Padding, PrefixCounts, Spec,
+    BitmapEncoding, ContentClass, Encoding, FieldSpec, MessageLayout, MtiEncoding, Padding,
+    PrefixCounts, Spec,
 };
-use crate::view::{check_content, FieldView, MessageView};
+use crate::view::MessageView;
 use bytes::{BufMut, Bytes, BytesMut};
 use core::fmt;
 
@@ -57,7 +61,7 @@ impl Form {
 
     /// The form of field `n` of `spec`.
     fn of(spec: &Spec, n: u16) -> Self {
-        let plan = spec.encode_plan(n);
+        let plan = spec.table().encode_plan(n);
         if plan.fixed_len != 0 {
             return Self::FIXED;
         }
@@ -360,7 +364,7 @@ impl Message {
                 .map(|b| layout.bitmap_encoding_of(b).wire_len())
                 .sum::<usize>();
         for (n, v) in &self.fields {
-            let plan = spec.encode_plan(*n);
+            let plan = spec.table().encode_plan(*n);
             let prefix = if plan.fixed_len != 0 {
                 check_fixed_len(*n, v, plan.fixed_len)?;
                 0
@@ -483,7 +487,7 @@ impl Message {
             return Ok(());
         }
         for (n, v) in &self.fields {
-            let plan = spec.encode_plan(*n);
+            let plan = spec.table().encode_plan(*n);
             // The common case first.
             if plan.fixed_len != 0 {
                 check_fixed_len(*n, v, plan.fixed_len)?;
@@ -547,7 +551,7 @@ impl Message {
             self.run_head(layout, [first, second, third], count, source, &mut run, out);
         }
         for (n, v) in &self.fields {
-            let plan = spec.encode_plan(*n);
+            let plan = spec.table().encode_plan(*n);
             let wire: &[u8] = &v.wire;
             // Where the value lies in `source`, if it is a slice of it: the same memory holds
             // the same bytes.
@@ -562,17 +566,17 @@ impl Message {
                 OtherPlan::AsciiPrefixed { width, min, max } => {
                     check_prefixed_len(*n, v, min, max)?;
                     let w = usize::from(width);
-                    if at == run.1 + w && write::prefixed_in(source, run.1, width, wire.len()) {
+                    if at == run.1 + w && prefixed_in(source, run.1, width, wire.len()) {
                         run.1 = at + wire.len();
                         continue;
                     }
                     put_run(source, &mut run, out);
                     match at.checked_sub(w) {
-                        Some(start) if write::prefixed_in(source, start, width, wire.len()) => {
+                        Some(start) if prefixed_in(source, start, width, wire.len()) => {
                             run = (start, at + wire.len());
                         }
                         _ => {
-                            write::put_ascii_decimal(v.len, width, out);
+                            put_ascii_decimal(v.len, width, out);
                             out.put_slice(wire);
                         }
                     }
@@ -586,7 +590,7 @@ impl Message {
                         Some(prefix) => {
                             put_run(source, &mut run, out);
                             let count = fs.prefix_count(v.len, v.wire.len());
-                            codec::prefix_write(prefix, count as u64, out);
+                            prefix_write(prefix, count as u64, out);
                             out.put_slice(wire);
                         }
                     }
@@ -721,7 +725,7 @@ fn write_general_prefix<B: BufMut>(
     check_len(fs, n, v)?;
     if let Some(prefix) = &fs.prefix {
         let count = fs.prefix_count(v.len, v.wire.len());
-        codec::prefix_write(prefix, count as u64, out);
+        prefix_write(prefix, count as u64, out);
     }
     Ok(())
 }

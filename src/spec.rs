@@ -6,22 +6,19 @@
 
 mod builtin;
 mod composite;
-mod encode_plan;
-mod field;
+pub(crate) mod field;
 #[cfg(feature = "jpos")]
 mod jpos;
-mod plan;
 mod toml_file;
 
 pub use composite::{BitmappedLayout, Composite, TaggedLayout};
-pub(crate) use encode_plan::{EncodePlan, OtherPlan};
 pub use field::{
     BcdPad, ContentClass, Encoding, FieldSpec, LengthPrefix, Mask, Padding, PrefixCounts,
     PrefixEncoding,
 };
-pub(crate) use plan::{BcdCheck, Check, Plan, PrefixDigits};
 
 use crate::error::SpecError;
+use crate::format::FieldTable;
 use core::sync::atomic::{AtomicU64, Ordering};
 use serde::{Deserialize, Serialize};
 
@@ -149,14 +146,8 @@ pub struct Spec {
     name: String,
     description: String,
     layout: MessageLayout,
-    /// Index `n` holds field `n`; indexes 0 and 1, and those above [`MAX_FIELD`], are always
-    /// empty (256 entries, so that any `u8` indexes it).
-    fields: Box<[Option<FieldSpec>; 256]>,
-    /// The decoder's compact form of each field, by number (256 entries, so that any `u8`
-    /// indexes it).
-    plans: Box<[plan::Plan; 256]>,
-    /// The encoder's compact form of each field, by number.
-    encode_plans: Box<[EncodePlan]>,
+    /// Every field and its compiled forms, by number.
+    table: FieldTable,
     /// A number no spec built apart from this one has (its clones share it, as they share
     /// its fields), never 0: what a value checked against this spec remembers of it.
     id: u64,
@@ -172,7 +163,7 @@ impl PartialEq for Spec {
         self.name == other.name
             && self.description == other.description
             && self.layout == other.layout
-            && self.fields == other.fields
+            && self.table == other.table
     }
 }
 
@@ -211,21 +202,8 @@ impl Spec {
             name: name.to_owned(),
             description: String::new(),
             layout,
-            plans: {
-                let mut plans = Box::new([plan::Plan::Undefined; 256]);
-                for (slot, f) in plans.iter_mut().zip(&table) {
-                    *slot = f.as_ref().map_or(plan::Plan::Undefined, plan::Plan::of);
-                }
-                plans
-            },
-            encode_plans: table
-                .iter()
-                .map(|f| f.as_ref().map_or(EncodePlan::default(), EncodePlan::of))
-                .collect(),
-            fields: table
-                .into_boxed_slice()
-                .try_into()
-                .map_err(|_| SpecError::new(None, "field table of the wrong size"))?,
+            table: FieldTable::compile(table)
+                .ok_or_else(|| SpecError::new(None, "field table of the wrong size"))?,
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         })
     }
@@ -306,38 +284,13 @@ impl Spec {
     #[inline]
     #[must_use]
     pub fn field(&self, n: u16) -> Option<&FieldSpec> {
-        self.fields.get(usize::from(n)).and_then(Option::as_ref)
+        self.table.field(n)
     }
 
-    /// The format of field `n` (up to 192, so a byte), with no range check.
+    /// Every field with its compiled forms.
     #[inline(always)]
-    pub(crate) fn field_of_byte(&self, n: u8) -> Option<&FieldSpec> {
-        // A byte is always below the table's 256 entries.
-        #[allow(clippy::indexing_slicing)]
-        self.fields[usize::from(n)].as_ref()
-    }
-
-    /// The decoder's plan for field `n`.
-    #[inline]
-    pub(crate) fn plan(&self, n: u16) -> plan::Plan {
-        self.plans.get(usize::from(n)).copied().unwrap_or_default()
-    }
-
-    /// The decoder's plan of field `n` (up to 192, so a byte), with no range check.
-    #[inline(always)]
-    pub(crate) fn plan_of_byte(&self, n: u8) -> plan::Plan {
-        // A byte is always below the table's 256 entries.
-        #[allow(clippy::indexing_slicing)]
-        self.plans[usize::from(n)]
-    }
-
-    /// The encoder's plan for field `n`.
-    #[inline]
-    pub(crate) fn encode_plan(&self, n: u16) -> EncodePlan {
-        self.encode_plans
-            .get(usize::from(n))
-            .copied()
-            .unwrap_or_default()
+    pub(crate) const fn table(&self) -> &FieldTable {
+        &self.table
     }
 
     /// This spec's identity: the same for the spec and its clones, different for every other
@@ -349,10 +302,7 @@ impl Spec {
 
     /// The defined fields in ascending order.
     pub fn fields(&self) -> impl Iterator<Item = (u16, &FieldSpec)> + '_ {
-        self.fields
-            .iter()
-            .enumerate()
-            .filter_map(|(n, f)| Some((u16::try_from(n).ok()?, f.as_ref()?)))
+        self.table.iter()
     }
 }
 

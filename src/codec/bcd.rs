@@ -1,6 +1,6 @@
 //! Packed BCD: two digits (nibbles) per byte, an odd count padded with a filler nibble.
 
-use crate::spec::{BcdPad, ContentClass};
+use crate::spec::field::{BcdPad, ContentClass};
 use bytes::BufMut;
 
 /// The nibble at position `i` (0 = high nibble of the first byte).
@@ -161,5 +161,17 @@ pub(crate) fn bcd_write<B: BufMut>(text: &[u8], pad: BcdPad, out: &mut B) {
     }
     if let Some(h) = high {
         out.put_u8(h << 4 | pad.nibble());
+    }
+}
+
+/// The filler nibble of an odd count of packed BCD digits in `raw`: the first nibble when the
+/// spec pads on the left, else the last; `None` for no bytes. The one statement of where the
+/// filler is; what it may hold (0 or F) is each reader's rule.
+#[inline(always)]
+pub(crate) fn filler_nibble(raw: &[u8], pad_left: bool) -> Option<u8> {
+    if pad_left {
+        raw.first().map(|b| b >> 4)
+    } else {
+        raw.last().map(|b| b & 0xF)
     }
 }

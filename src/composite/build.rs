@@ -178,7 +178,7 @@ pub fn build_subfields(
                 })?;
                 if let Some(prefix) = &sfs.prefix {
                     let count = sfs.prefix_count(v.len, v.wire.len());
-                    codec::prefix_write(prefix, count as u64, &mut body);
+                    crate::format::prefix::prefix_write(prefix, count as u64, &mut body);
                 }
                 body.extend_from_slice(&v.wire);
             }

@@ -2,6 +2,7 @@
 //! a message so that they reach the output in one copy, ASCII decimal length prefixes, and
 //! ASCII-hex bitmap words.
 
+use crate::format::prefix::{ascii_decimal, decimal2};
 use bytes::BufMut;
 
 /// Bytes the stage gathers before it is flushed to the output: a piece starts at or below
@@ -102,80 +103,6 @@ impl<'b> Stage<'b> {
     }
 }
 
-/// Whether `source[at..]` holds the low `width` ASCII decimal digits of `len` (nothing when
-/// `width` is 0), then at least `len` more bytes; `false` for a `width` above 6.
-#[inline(always)]
-pub(crate) fn prefixed_in(source: &[u8], at: usize, width: u8, len: usize) -> bool {
-    let Some(rest) = source.get(at..) else {
-        return false;
-    };
-    if rest.len() < usize::from(width) + len {
-        return false;
-    }
-    // The usual LL prefix first.
-    if width == 2 {
-        return rest.first_chunk() == Some(&decimal2(len));
-    }
-    match width {
-        0 => true,
-        1 => rest.first_chunk() == Some(&ascii_decimal::<1>(len)),
-        2 => rest.first_chunk() == Some(&decimal2(len)),
-        3 => rest.first_chunk() == Some(&ascii_decimal::<3>(len)),
-        4 => rest.first_chunk() == Some(&ascii_decimal::<4>(len)),
-        5 => rest.first_chunk() == Some(&ascii_decimal::<5>(len)),
-        6 => rest.first_chunk() == Some(&ascii_decimal::<6>(len)),
-        _ => false,
-    }
-}
-
-/// Puts the low `width` decimal digits of `value` in ASCII (6 for a `width` of 0 or above 6).
-#[inline(always)]
-pub(crate) fn put_ascii_decimal<B: BufMut>(value: usize, width: u8, out: &mut B) {
-    match width {
-        1 => out.put_slice(&ascii_decimal::<1>(value)),
-        2 => out.put_slice(&decimal2(value)),
-        3 => out.put_slice(&ascii_decimal::<3>(value)),
-        4 => out.put_slice(&ascii_decimal::<4>(value)),
-        5 => out.put_slice(&ascii_decimal::<5>(value)),
-        _ => out.put_slice(&ascii_decimal::<6>(value)),
-    }
-}
-
-/// ASCII `00` to `99`.
-// `i` stays below 100 and each digit below 10.
-#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
-const DIGIT_PAIRS: [[u8; 2]; 100] = {
-    let mut t = [[0u8; 2]; 100];
-    let mut i = 0;
-    while i < 100 {
-        t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
-        i += 1;
-    }
-    t
-};
-
-/// The low 2 decimal digits of `value` in ASCII (a look-up below 100).
-#[inline(always)]
-fn decimal2(value: usize) -> [u8; 2] {
-    match DIGIT_PAIRS.get(value) {
-        Some(pair) => *pair,
-        None => ascii_decimal::<2>(value),
-    }
-}
-
-/// The low `K` decimal digits of `value` in ASCII, most significant first.
-#[inline(always)]
-// Each cast takes one decimal digit (`% 10`).
-#[allow(clippy::cast_possible_truncation)]
-fn ascii_decimal<const K: usize>(mut value: usize) -> [u8; K] {
-    let mut digits = [b'0'; K];
-    for d in digits.iter_mut().rev() {
-        *d = b'0' + (value % 10) as u8;
-        value /= 10;
-    }
-    digits
-}
-
 /// Copies `src` to the start of `window` when it is at most [`STAGE_MAX`] bytes long, with
 /// two moves of 1, 2, 4, 8 or 16 bytes up to 32 bytes (the second overlapping the first) and
 /// four 16-byte moves above (overlapping in the middle); `false`, copying nothing, for a longer
@@ -254,7 +181,8 @@ fn hex_upper_half(half: u32) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::{copy_window, hex_upper_word, Stage, STAGE_BUF, STAGE_MAX};
-    use crate::codec::{hex_upper_into, prefix_write};
+    use crate::codec::hex_upper_into;
+    use crate::format::prefix::prefix_write;
     use crate::spec::{LengthPrefix, PrefixEncoding};
 
     /// Agrees with the general hex writer on edge cases and a few thousand pseudo-random words.

@@ -1,6 +1,6 @@
 //! The decoder's compact form of a field's format, worked out once when a spec is built.
 
-use super::{ContentClass, Encoding, FieldSpec, PrefixCounts, PrefixEncoding};
+use crate::spec::field::{ContentClass, Encoding, FieldSpec, PrefixCounts, PrefixEncoding};
 
 /// How the decoder reads a field: a fast path for the common ASCII, binary and packed BCD
 /// forms, or the general reader.

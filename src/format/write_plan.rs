@@ -1,6 +1,6 @@
 //! The encoder's compact form of a field's format, worked out once when a spec is built.
 
-use super::{Encoding, FieldSpec, PrefixCounts, PrefixEncoding};
+use crate::spec::field::{Encoding, FieldSpec, PrefixCounts, PrefixEncoding};
 
 /// How the encoder writes a field.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
