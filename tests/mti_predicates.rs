@@ -1,6 +1,6 @@
 //! Every MTI predicate checked on every MTI against rules written out here as tables, apart
-//! from the code under test; and the modules that read MTIs (matching, reversal builder)
-//! checked to agree with the predicates.
+//! from the code under test; and the modules that read MTIs (response taxonomy, matching,
+//! reversal builder) checked to agree with the predicates.
 //!
 //! The tables restate the digit values of ISO 8583:1987, 1993 and 2003 (see the documentation
 //! of `Mti` for the sources): function 0 request, 1 request response, 2 advice, 3 advice
@@ -16,7 +16,7 @@
     clippy::indexing_slicing
 )]
 
-use iso8583_wire::response::Dialect;
+use iso8583_wire::response::{classify, Dialect, Tally};
 use iso8583_wire::{Message, Mti, ReversalReason, Spec};
 
 /// What a function digit says: (opens an exchange, answers one, advice).
@@ -230,6 +230,61 @@ fn named_mtis_have_their_documented_meaning() {
     assert!(Mti::from_text("0190").is_some_and(|m| !m.is_request() && !m.is_response()));
     assert!(Mti::from_text("0180").is_some_and(|m| m.response().is_none()));
     assert!(Mti::from_text("0424").is_some_and(|m| !m.is_reversal() && !m.is_chargeback()));
+}
+
+#[test]
+fn response_taxonomy_reads_the_predicates_in_ascii_and_bcd() {
+    // China UnionPay defines reversal reasons, so field 39 of a reversal it sends is a reason.
+    for digits in every_mti() {
+        let m = mti(digits);
+        let want = m.is_reversal() && m.is_request();
+        let bcd = [digits[0] << 4 | digits[1], digits[2] << 4 | digits[3]];
+        for wire in [&m.as_bytes()[..], &bcd[..]] {
+            let d = classify(Dialect::ChinaUnionPay, Some(wire), b"98");
+            assert_eq!(d.is_reversal_reason(), want, "{m} as {wire:02X?}");
+            let mut tally = Tally::new();
+            tally.record_no_field_39(Some(wire));
+            assert_eq!(
+                tally.responses_without_field_39() == 1,
+                m.is_response(),
+                "{m} as {wire:02X?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn response_taxonomy_takes_bytes_that_are_no_mti_as_neither() {
+    let mut tally = Tally::new();
+    let mut count = 0u64;
+    let mut check = |wire: &[u8]| {
+        let d = classify(Dialect::ChinaUnionPay, Some(wire), b"98");
+        assert!(!d.is_reversal_reason(), "{wire:02X?}");
+        tally.record_no_field_39(Some(wire));
+        count += 1;
+    };
+    // Every two-byte value with a nibble above 9: none is a BCD MTI.
+    for x in 0..=u16::MAX {
+        let [a, b] = x.to_be_bytes();
+        if [a >> 4, a & 0xF, b >> 4, b & 0xF].iter().any(|&n| n > 9) {
+            check(&[a, b]);
+        }
+    }
+    // Four bytes with one that is not an ASCII digit, and other lengths.
+    for bad in 0..=u8::MAX {
+        if !bad.is_ascii_digit() {
+            for at in 0..4 {
+                let mut wire = *b"0400";
+                wire[at] = bad;
+                check(&wire);
+            }
+        }
+    }
+    for wire in [&b""[..], b"0", b"040", b"04000", &[0x04, 0x00, 0x00]] {
+        check(wire);
+    }
+    assert_eq!(tally.responses_without_field_39(), 0);
+    assert_eq!(tally.messages(), count);
 }
 
 #[test]
