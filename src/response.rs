@@ -40,7 +40,7 @@ mod stats;
 mod table;
 mod view;
 
-pub use category::{Area, Category, Check, Flag, Flags, Responsible, Retry};
+pub use category::{Area, Category, ChecklistItem, Flag, Flags, Responsible, Retry};
 pub use code::{Dialect, Lang, ParseNameError, ResponseCode};
 pub use diagnosis::{classify, Diagnosis, Localized};
 pub use outcome::Outcome;

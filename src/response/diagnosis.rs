@@ -2,7 +2,7 @@
 
 use serde::ser::SerializeStruct;
 
-use super::category::{Category, Check, Flags, Responsible, Retry};
+use super::category::{Category, ChecklistItem, Flags, Responsible, Retry};
 use super::code::{Dialect, Lang, ResponseCode};
 use super::outcome::Outcome;
 use super::table::{Entry, ResponseTable};
@@ -339,7 +339,7 @@ impl<'t> Diagnosis<'t> {
     /// The operator checklist of the category: likely causes and the steps to take.
     #[must_use]
     #[inline]
-    pub fn checklist(&self) -> &'static [Check] {
+    pub fn checklist(&self) -> &'static [ChecklistItem] {
         self.category().checklist()
     }
 
@@ -384,13 +384,13 @@ impl<'t> Localized<'t> {
 }
 
 struct Steps {
-    checks: &'static [Check],
+    items: &'static [ChecklistItem],
     lang: Lang,
 }
 
 impl serde::Serialize for Steps {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.checks.iter().map(|c| c.step(self.lang)))
+        serializer.collect_seq(self.items.iter().map(|c| c.step(self.lang)))
     }
 }
 
@@ -415,7 +415,7 @@ impl serde::Serialize for Localized<'_> {
         s.serialize_field(
             "checklist",
             &Steps {
-                checks: d.checklist(),
+                items: d.checklist(),
                 lang: self.lang,
             },
         )?;
