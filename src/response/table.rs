@@ -95,15 +95,16 @@ impl Entry {
     }
 }
 
-/// A class of a dialect (e.g. China UnionPay's `C`: failed, do not retry).
+/// A dialect's class of response codes, which groups codes by what the terminal does about
+/// them (e.g. China UnionPay's `C`: failed, do not retry); [`Entry::class`] names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Class {
+pub struct CodeClass {
     name: Box<str>,
     meaning: Box<str>,
     meaning_zh: Box<str>,
 }
 
-impl Class {
+impl CodeClass {
     /// The class name, e.g. `"C"`.
     #[must_use]
     pub fn name(&self) -> &str {
@@ -204,7 +205,7 @@ pub struct ResponseTable {
     dialect: Box<str>,
     title: Box<str>,
     sources: Vec<Box<str>>,
-    classes: Vec<Class>,
+    classes: Vec<CodeClass>,
     codes: Section,
     reasons: Section,
 }
@@ -306,13 +307,13 @@ impl ResponseTable {
 
     /// The dialect's classes (empty for dialects without classes).
     #[must_use]
-    pub fn classes(&self) -> &[Class] {
+    pub fn classes(&self) -> &[CodeClass] {
         &self.classes
     }
 
     /// The class named `name`.
     #[must_use]
-    pub fn class(&self, name: &str) -> Option<&Class> {
+    pub fn class(&self, name: &str) -> Option<&CodeClass> {
         self.classes.iter().find(|c| &*c.name == name)
     }
 
@@ -636,11 +637,11 @@ fn parse(src: &str) -> Result<(ResponseTable, Option<Dialect>), TableError> {
         ),
         None => None,
     };
-    let mut classes: Vec<Class> = Vec::with_capacity(raw.class.len());
+    let mut classes: Vec<CodeClass> = Vec::with_capacity(raw.class.len());
     for c in raw.class {
         let name = c.name.clone();
         let at = |kind| TableError::at(SectionName::Class, &name, kind);
-        let class = Class {
+        let class = CodeClass {
             name: non_empty(c.name, "name", at)?,
             meaning: non_empty(c.meaning, "meaning", at)?,
             meaning_zh: non_empty(c.meaning_zh, "meaning_zh", at)?,
