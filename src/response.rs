@@ -47,4 +47,5 @@ pub use diagnosis::{classify, Diagnosis, Localized};
 pub use outcome::Outcome;
 pub use reversal::{reversal_verdict, ReversalVerdict};
 pub use stats::{CodeCount, Tally};
-pub use table::{CodeClass, Entry, ResponseTable, SectionName, TableError, TableErrorKind};
+pub use table::load::{SectionName, TableError, TableErrorKind};
+pub use table::{CodeClass, Entry, ResponseTable};
