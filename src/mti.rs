@@ -29,10 +29,11 @@ use core::fmt;
 ///
 /// - A request opens an exchange (function 0, 2, 4, 6) and a response answers one (1, 3, 5,
 ///   7): an acknowledgement is a response, as moov-io's channel has it ("a message is a
-///   response when the MTI's third digit is 1/3/5/7", the project's channel notes). jPOS
-///   counts every even function as a request and every odd one as a response; here the
-///   reserved functions 8 and 9 are neither, since some networks use 8 for an acknowledgement
-///   of a response and 9 for a negative one, and no rule can say which side they are on.
+///   response when the MTI's third digit is 1/3/5/7", the project's channel notes). jPOS's
+///   `isRequest` takes every even function (the project's jPOS notes); here the reserved
+///   functions 8 and 9 are neither requests nor responses, since some networks use 8 for a
+///   positive acknowledgement and 9 for a negative one (Wikipedia), and no rule can say which
+///   side of an exchange they are on.
 /// - Class 4 holds reversals (origin 0 or 1, x4x0 and x4x1) and chargebacks (origin 2 or 3,
 ///   x4x2 and x4x3), as jPOS's `isReversal` and `isChargeback` tell them apart (the project's
 ///   jPOS notes, "MTI helpers"); class 4 from another party (origin 4 or 5) is neither.
