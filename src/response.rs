@@ -31,6 +31,7 @@
 //! over a day of logs.
 
 mod category;
+mod classify_view;
 mod code;
 mod diagnosis;
 mod outcome;
@@ -38,13 +39,13 @@ mod render;
 mod reversal;
 mod stats;
 mod table;
-mod view;
 
-pub use category::{Area, Category, Check, Flag, Flags, Responsible, Retry};
+pub use category::{Area, Category, ChecklistItem, Flag, Flags, Responsible, Retry};
+pub use classify_view::diagnose;
 pub use code::{Dialect, Lang, ParseNameError, ResponseCode};
 pub use diagnosis::{classify, Diagnosis, Localized};
 pub use outcome::Outcome;
 pub use reversal::{reversal_verdict, ReversalVerdict};
 pub use stats::{CodeCount, Tally};
-pub use table::{Class, Entry, ResponseTable, SectionName, TableError, TableErrorKind};
-pub use view::diagnose;
+pub use table::load::{SectionName, TableError, TableErrorKind};
+pub use table::{CodeClass, Entry, ResponseTable};

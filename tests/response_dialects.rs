@@ -176,6 +176,63 @@ fn classifies_unionpay_reversal_reasons_by_message_type() {
 }
 
 #[test]
+fn classifies_field_39_of_a_chargeback_as_a_result_not_a_reversal_reason() {
+    // x4x2 and x4x3 come from the issuer: chargebacks (`Mti::is_chargeback`), not reversals,
+    // so their field 39 is read as a result even in a dialect with reversal reasons. The
+    // taxonomy used to read it as a reason.
+    for mti in [&b"0422"[..], b"0402", b"0423", &[0x04, 0x22]] {
+        let d = classify(Dialect::ChinaUnionPay, Some(mti), b"96");
+        assert!(!d.is_reversal_reason(), "{mti:02X?}");
+        assert_eq!(d.category(), Category::SwitchFault, "{mti:02X?}");
+    }
+    // A reversal's repeat, in ASCII or BCD, still carries a reason.
+    for mti in [&b"0421"[..], &[0x04, 0x01]] {
+        let d = classify(Dialect::ChinaUnionPay, Some(mti), b"98");
+        assert!(d.is_reversal_reason(), "{mti:02X?}");
+    }
+}
+
+#[test]
+fn classifies_an_mti_that_is_not_digits_as_neither_reversal_nor_response() {
+    let mut tally = iso8583_wire::response::Tally::new();
+    for mti in [
+        &b"04X0"[..],
+        b"X400",
+        b"0A00",
+        &[0x04, 0xA0],
+        &[0xA4, 0x00],
+        b"040",
+        b"04100",
+        b"",
+    ] {
+        assert!(!classify(Dialect::ChinaUnionPay, Some(mti), b"98").is_reversal_reason());
+        tally.record_no_field_39(Some(mti));
+    }
+    assert_eq!(tally.responses_without_field_39(), 0);
+}
+
+#[test]
+fn counts_acknowledgements_without_field_39_as_responses() {
+    // Functions 5 and 7 answer a notification and an instruction (`Mti::is_response`); the
+    // taxonomy used to count only 1 and 3.
+    let mut tally = iso8583_wire::response::Tally::new();
+    for mti in [
+        &b"1814"[..],
+        b"1654",
+        b"2674",
+        &[0x18, 0x14],
+        b"0210",
+        b"0230",
+    ] {
+        tally.record_no_field_39(Some(mti));
+    }
+    tally.record_no_field_39(Some(b"1804"));
+    tally.record_no_field_39(Some(b"0190"));
+    assert_eq!(tally.responses_without_field_39(), 6);
+    assert_eq!(tally.others_without_field_39(), 2);
+}
+
+#[test]
 fn classifies_mastercard_82_as_timeout_in_a_reversal_and_policy_in_a_response() {
     let reversal = classify(Dialect::Mastercard, Some(b"0420"), b"82");
     assert_eq!(reversal.category(), Category::Timeout);

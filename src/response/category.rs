@@ -202,7 +202,7 @@ impl Category {
 
     /// The operator checklist: likely causes and the step to take for each.
     #[must_use]
-    pub fn checklist(self) -> &'static [Check] {
+    pub fn checklist(self) -> &'static [ChecklistItem] {
         info(self).map_or(&[], |i| &i.check)
     }
 }
@@ -335,7 +335,7 @@ impl serde::Serialize for Flags {
 /// One item of an operator checklist: a likely cause and the step to take.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Check {
+pub struct ChecklistItem {
     #[serde(deserialize_with = "de_area")]
     area: Area,
     cause: Box<str>,
@@ -344,7 +344,7 @@ pub struct Check {
     step_zh: Box<str>,
 }
 
-impl Check {
+impl ChecklistItem {
     /// The area the item belongs to.
     #[must_use]
     pub fn area(&self) -> Area {
@@ -378,7 +378,7 @@ struct CategoryInfo {
     summary: Box<str>,
     summary_zh: Box<str>,
     #[serde(default)]
-    check: Vec<Check>,
+    check: Vec<ChecklistItem>,
 }
 
 #[derive(Debug, serde::Deserialize)]

@@ -2,32 +2,23 @@
 
 use serde::ser::SerializeStruct;
 
-use super::category::{Category, Check, Flags, Responsible, Retry};
+use super::category::{Category, ChecklistItem, Flags, Responsible, Retry};
 use super::code::{Dialect, Lang, ResponseCode};
 use super::outcome::Outcome;
 use super::table::{Entry, ResponseTable};
+use crate::mti::Mti;
 
-/// Whether an MTI is a reversal request or advice (`x400`, `x401`, `x420`, `x421`, …): field 39
-/// of such a message is the reason for the reversal, not a result.
+/// Whether field 39 of a message with this MTI is the reason of a reversal rather than a
+/// result: the message is a reversal ([`Mti::is_reversal`]: class 4, origin 0 or 1) sent by the
+/// side that reverses ([`Mti::is_request`]: a request, advice, notification or instruction), as
+/// `0400`, `0401`, `0420`, `0421` and their 1993 and 2003 forms. Chargebacks (`x4x2`, `x4x3`)
+/// and answers (`0410`, `0430`) are not.
 ///
-/// Accepts the four ASCII digits, or the two BCD bytes of a binary MTI.
+/// `mti` is four ASCII digits or the two BCD bytes of a binary MTI; anything else (another
+/// length, a byte that is not a digit) says no.
 #[inline]
-pub(crate) fn is_reversal_request(mti: &[u8]) -> bool {
-    match *mti {
-        [_, b'4', b'0' | b'2', _] => true,
-        [a, b] => a & 0x0F == 4 && matches!(b >> 4, 0 | 2),
-        _ => false,
-    }
-}
-
-/// Whether an MTI is a response (`xx1x`, `xx3x`), in ASCII digits or two BCD bytes.
-#[inline]
-pub(crate) fn is_response(mti: &[u8]) -> bool {
-    match *mti {
-        [_, _, c, _] => matches!(c, b'1' | b'3'),
-        [_, b] => matches!(b >> 4, 1 | 3),
-        _ => false,
-    }
+fn carries_reversal_reason(mti: &[u8]) -> bool {
+    Mti::from_wire(mti).is_some_and(|m| m.is_reversal() && m.is_request())
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -66,11 +57,12 @@ pub struct Diagnosis<'t> {
 /// Classifies field 39 with a built-in table.
 ///
 /// `mti` is the message type as four ASCII digits (or two BCD bytes); pass `None` when it is not
-/// known. Field 39 of a reversal request or advice (`0400`, `0401`, `0420`, `0421`) is read as
-/// the reason for the reversal, in the dialects that define reasons (ISO 8583:1987, China
-/// UnionPay, Visa and Mastercard); in ISO 8583:1993 the reason is in field 25, so field 39 keeps
-/// its action-code meaning. A code the table does not define keeps its raw value and classifies
-/// as [`Category::Unknown`].
+/// known, or is not four digits. Field 39 of a reversal that the reversing side sends (a request
+/// or advice: `0400`, `0401`, `0420`, `0421`; see [`Mti::is_reversal`] and [`Mti::is_request`])
+/// is read as the reason for the reversal, in the dialects that define reasons (ISO 8583:1987,
+/// China UnionPay, Visa and Mastercard); a chargeback (`0422`) is not a reversal. In ISO
+/// 8583:1993 the reason is in field 25, so field 39 keeps its action-code meaning. A code the
+/// table does not define keeps its raw value and classifies as [`Category::Unknown`].
 ///
 /// ```
 /// use iso8583_wire::response::{classify, Category, Dialect};
@@ -96,7 +88,8 @@ impl ResponseTable {
     #[inline]
     pub fn classify(&self, mti: Option<&[u8]>, code: &[u8]) -> Diagnosis<'_> {
         let code = ResponseCode::from_bytes(code);
-        let reversal_reason = mti.is_some_and(is_reversal_request) && self.has_reversal_reasons();
+        let reversal_reason =
+            self.has_reversal_reasons() && mti.is_some_and(carries_reversal_reason);
         let entry = if reversal_reason {
             self.reversal_reason(code)
         } else {
@@ -346,7 +339,7 @@ impl<'t> Diagnosis<'t> {
     /// The operator checklist of the category: likely causes and the steps to take.
     #[must_use]
     #[inline]
-    pub fn checklist(&self) -> &'static [Check] {
+    pub fn checklist(&self) -> &'static [ChecklistItem] {
         self.category().checklist()
     }
 
@@ -391,13 +384,13 @@ impl<'t> Localized<'t> {
 }
 
 struct Steps {
-    checks: &'static [Check],
+    items: &'static [ChecklistItem],
     lang: Lang,
 }
 
 impl serde::Serialize for Steps {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.checks.iter().map(|c| c.step(self.lang)))
+        serializer.collect_seq(self.items.iter().map(|c| c.step(self.lang)))
     }
 }
 
@@ -422,7 +415,7 @@ impl serde::Serialize for Localized<'_> {
         s.serialize_field(
             "checklist",
             &Steps {
-                checks: d.checklist(),
+                items: d.checklist(),
                 lang: self.lang,
             },
         )?;

@@ -7,8 +7,9 @@ use serde::ser::{SerializeSeq, SerializeStruct};
 
 use super::category::Category;
 use super::code::{Lang, ResponseCode};
-use super::diagnosis::{is_response, Diagnosis};
+use super::diagnosis::Diagnosis;
 use super::outcome::Outcome;
+use crate::mti::Mti;
 
 /// How often one code (or outcome) was seen, with its diagnosis.
 #[derive(Debug, Clone, Copy)]
@@ -109,7 +110,12 @@ impl<'t> Tally<'t> {
     /// a response, which should have had one, from a request.
     pub fn record_no_field_39(&mut self, mti: Option<&[u8]>) {
         self.messages += 1;
-        if mti.is_some_and(is_response) {
+        // `Mti::is_response` counts acknowledgements (x5x, x7x) too: they answer a message as a
+        // response does. Bytes that are no MTI cannot be shown to be a response.
+        if mti
+            .and_then(Mti::from_wire)
+            .is_some_and(|m| m.is_response())
+        {
             self.responses_without_field_39 += 1;
         } else {
             self.others_without_field_39 += 1;

@@ -1,4 +1,4 @@
-//! Reading the MTI and field 39 of a decoded message.
+//! Classifying a decoded message: reading its MTI and field 39 from a [`MessageView`].
 
 use crate::view::MessageView;
 
