@@ -230,8 +230,9 @@ pub enum EncodeErrorKind {
     },
     /// The message holds a field above 128 but the spec has no tertiary bitmap.
     NoTertiaryBitmap,
-    /// A reversal was asked for a message that cannot be reversed: a response, or a message
-    /// of class 4 (itself a reversal, or a chargeback).
+    /// A reversal was asked for a message that cannot be reversed: one that is not a request
+    /// (a response, an acknowledgement, a reserved function), or a message of class 4 (itself
+    /// a reversal, or a chargeback).
     NotReversible {
         /// The MTI of the message given.
         mti: crate::mti::Mti,

@@ -281,6 +281,27 @@ fn rejects_a_response() {
     );
 }
 
+/// Reserved functions (x8x, x9x) and acknowledgements are not requests either.
+#[test]
+fn rejects_what_is_not_a_request() {
+    let spec = spec();
+    let reason = ReversalReason::no_response(Dialect::Iso8583_1987);
+    for mti in ["0280", "0290", "0285", "0215", "0217", "0110"] {
+        let sale = sale(spec, Mti::from_text(mti).unwrap());
+        let err = Message::reversal_of(&sale, spec, reason).unwrap_err();
+        assert!(
+            matches!(err.kind(), EncodeErrorKind::NotReversible { mti: got } if got.as_str() == mti),
+            "{mti}: {err}"
+        );
+    }
+    // A notification and an instruction are requests: they can be reversed.
+    for mti in ["0240", "0260"] {
+        let sale = sale(spec, Mti::from_text(mti).unwrap());
+        let reversal = Message::reversal_of(&sale, spec, reason).unwrap();
+        assert_eq!(reversal.mti().as_str(), "0400", "{mti}");
+    }
+}
+
 #[test]
 fn rejects_a_reversal_and_a_chargeback() {
     let spec = spec();

@@ -131,8 +131,9 @@ impl Message {
     /// ```
     ///
     /// # Errors
-    /// [`EncodeErrorKind::NotReversible`] when `request` is a response, or a message of class
-    /// 4 (a reversal or a chargeback); an [`EncodeError`] for DE90 or for the field it comes
+    /// [`EncodeErrorKind::NotReversible`] when `request` is not a request (a response, an
+    /// acknowledgement or a reserved function 8 or 9: see [`Mti::is_request`]), or a message
+    /// of class 4 (a reversal or a chargeback); an [`EncodeError`] for DE90 or for the field it comes
     /// from when a part of it does not fit (a request field longer than its part, or not
     /// digits); the error of [`Message::set`] for DE39 when the reason's code breaks the
     /// field's class.
@@ -142,7 +143,7 @@ impl Message {
         reason: ReversalReason,
     ) -> Result<Message, EncodeError> {
         let original = request.mti();
-        if original.is_response() || original.class() == 4 {
+        if !original.is_request() || original.class() == 4 {
             return Err(EncodeError::new(
                 EncodeErrorKind::NotReversible { mti: original },
                 Element::Mti,
