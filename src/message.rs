@@ -1,23 +1,21 @@
 //! [`Message`], the owned and editable form of a message, and its encoder.
 
+mod encode;
 mod head;
 mod reversal;
 mod write;
 
 pub use reversal::ReversalReason;
 
+use encode::Form;
+
 use crate::bitmap::Bitmap;
 use crate::codec::{self, lut, ASCII_TO_EBCDIC};
 use crate::error::{DecodeError, Element, EncodeError, EncodeErrorKind};
 use crate::field_view::FieldView;
-use crate::format::prefix::{prefix_write, prefixed_in, put_ascii_decimal};
 use crate::format::read::check_content;
-use crate::format::write_plan::OtherPlan;
 use crate::mti::Mti;
-use crate::spec::{
-    BitmapEncoding, ContentClass, Encoding, FieldSpec, MessageLayout, MtiEncoding, Padding,
-    PrefixCounts, Spec,
-};
+use crate::spec::{ContentClass, Encoding, FieldSpec, Padding, PrefixCounts, Spec};
 use crate::view::MessageView;
 use bytes::{BufMut, Bytes, BytesMut};
 use core::fmt;
@@ -27,9 +25,9 @@ use core::fmt;
 pub(crate) struct Value {
     pub(crate) wire: Bytes,
     pub(crate) len: usize,
-    /// How the spec the value was set with writes it (see [`Form`]); [`Form::OTHER`] for a
-    /// decoded value. Not part of the value: it is only read when [`Message::fitted`] names
-    /// the spec encoding the message.
+    /// How the spec the value was set with writes it (see [`Form`]); [`Form::General`] for a
+    /// decoded value. Not part of the value: it is only read when [`Message::fitted_to`] the
+    /// spec encoding the message.
     form: Form,
 }
 
@@ -45,31 +43,6 @@ impl core::hash::Hash for Value {
     fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
         self.wire.hash(state);
         self.len.hash(state);
-    }
-}
-
-/// How a field is written by the spec its value was checked against, kept with the value so
-/// that encoding with that spec needs neither the field's plan nor its length checks.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-struct Form(u8);
-
-impl Form {
-    /// The value alone (a field of [`crate::spec::EncodePlan::fixed_len`]).
-    const FIXED: Self = Self(0);
-    /// Anything but a fixed field or one of [`OtherPlan::AsciiPrefixed`]: the general writer.
-    const OTHER: Self = Self(7);
-
-    /// The form of field `n` of `spec`.
-    fn of(spec: &Spec, n: u16) -> Self {
-        let plan = spec.table().encode_plan(n);
-        if plan.fixed_len != 0 {
-            return Self::FIXED;
-        }
-        match plan.other {
-            // Widths are 1–6 (see `EncodePlan::of`).
-            OtherPlan::AsciiPrefixed { width, .. } if (1..=6).contains(&width) => Self(width),
-            _ => Self::OTHER,
-        }
     }
 }
 
@@ -119,6 +92,16 @@ impl core::hash::Hash for Message {
 }
 
 impl Message {
+    /// Whether `spec`'s [`Message::set`] made every value, so that each one's [`Form`] is the
+    /// field's in `spec` and its length fits the field.
+    ///
+    /// A spec is known by its [`Spec::id`], not its address: a spec dropped and another built
+    /// at the same place must not pass for it.
+    #[inline(always)]
+    fn fitted_to(&self, spec: &Spec) -> bool {
+        self.fitted == spec.id()
+    }
+
     /// An empty message of type `mti`.
     #[must_use]
     pub const fn new(mti: Mti) -> Self {
@@ -170,7 +153,7 @@ impl Message {
                 Value {
                     wire: slice(fv.as_bytes()),
                     len: fv.len(),
-                    form: Form::OTHER,
+                    form: Form::General,
                 },
             )
         }));
@@ -349,304 +332,6 @@ impl Message {
         m.mti = self.mti.response()?;
         Some(m)
     }
-
-    /// The exact number of bytes [`Message::encode`] writes.
-    ///
-    /// # Errors
-    /// As [`Message::encode`].
-    pub fn encoded_len(&self, spec: &Spec) -> Result<usize, EncodeError> {
-        let layout = spec.layout();
-        let (_, bitmaps) = self.plan_bitmap(spec)?;
-        let mut total = layout.header_length
-            + layout.mti_encoding.wire_len()
-            + (1..=3u8)
-                .take(bitmaps)
-                .map(|b| layout.bitmap_encoding_of(b).wire_len())
-                .sum::<usize>();
-        for (n, v) in &self.fields {
-            let plan = spec.table().encode_plan(*n);
-            let prefix = if plan.fixed_len != 0 {
-                check_fixed_len(*n, v, plan.fixed_len)?;
-                0
-            } else {
-                match plan.other {
-                    OtherPlan::AsciiPrefixed { width, min, max } => {
-                        check_prefixed_len(*n, v, min, max)?;
-                        usize::from(width)
-                    }
-                    OtherPlan::General => {
-                        let fs = spec_field(spec, *n)?;
-                        check_len(fs, *n, v)?;
-                        fs.prefix.map_or(0, |p| p.wire_len())
-                    }
-                    OtherPlan::Undefined => return Err(not_in_spec(*n)),
-                }
-            };
-            total += prefix + v.wire.len();
-        }
-        Ok(total)
-    }
-
-    /// Works out the bitmap words with their flags, and how many bitmaps go on the wire.
-    #[inline]
-    fn plan_bitmap(&self, spec: &Spec) -> Result<([u64; 3], usize), EncodeError> {
-        // The fields lie in 2–192: a field above 64 leaves a bit in the second or third word,
-        // one above 128 in the third.
-        let [mut first, mut second, third] = self.words;
-        let mut count = 1;
-        if second | third != 0 {
-            // Bit 1: a secondary bitmap follows.
-            first |= 1 << 63;
-            count = 2;
-        }
-        if third != 0 {
-            if !spec.layout().tertiary_bitmap {
-                let highest = self.fields.last().map_or(0, |(n, _)| *n);
-                return Err(EncodeError::new(
-                    EncodeErrorKind::NoTertiaryBitmap,
-                    Element::Field(highest),
-                ));
-            }
-            // Bit 65: a tertiary bitmap follows.
-            second |= 1 << 63;
-            count = 3;
-        }
-        Ok(([first, second, third], count))
-    }
-
-    /// Encodes the message with `spec` into `out` (a `Vec<u8>` or `BytesMut`, which can be
-    /// reused across messages). Nothing is allocated per field.
-    ///
-    /// # Errors
-    /// An [`EncodeError`] when the header's length differs from the spec's, a field is not
-    /// defined by the spec or its length does not fit the spec (for example a message built
-    /// with another spec), or a field above 128 needs a tertiary bitmap the spec lacks.
-    /// Nothing is guaranteed about `out` after an error.
-    pub fn encode<B: BufMut>(&self, spec: &Spec, out: &mut B) -> Result<(), EncodeError> {
-        let layout = spec.layout();
-        if self.header.len() != layout.header_length {
-            return Err(EncodeError::new(
-                EncodeErrorKind::HeaderLength {
-                    expected: layout.header_length,
-                    actual: self.header.len(),
-                },
-                Element::Header,
-            ));
-        }
-        let (words, count) = self.plan_bitmap(spec)?;
-        if self.source.is_empty() {
-            self.encode_staged(spec, words, count, out)
-        } else {
-            self.encode_runs(spec, words, count, out)
-        }
-    }
-
-    /// [`Message::encode`] after the checks of the header and bitmap, for a message built field
-    /// by field: short pieces gather in a stack buffer and reach `out` in one copy.
-    #[inline(always)]
-    fn encode_staged<B: BufMut>(
-        &self,
-        spec: &Spec,
-        [first, second, third]: [u64; 3],
-        count: usize,
-        out: &mut B,
-    ) -> Result<(), EncodeError> {
-        let layout = spec.layout();
-        let mut buf = write::STAGE_BUF;
-        let mut stage = write::Stage::new(&mut buf);
-        if !self.header.is_empty() {
-            stage.put(&self.header, out);
-        }
-        match mti_wire(self.mti, layout.mti_encoding) {
-            Wire::Two(b) => stage.put_array(&b, out),
-            Wire::Four(b) => stage.put_array(&b, out),
-        }
-        stage_bitmap(first, layout.bitmap_encoding_of(1), &mut stage, out);
-        if count >= 2 {
-            stage_bitmap(second, layout.bitmap_encoding_of(2), &mut stage, out);
-        }
-        if count >= 3 {
-            stage_bitmap(third, layout.bitmap_encoding_of(3), &mut stage, out);
-        }
-        if self.fitted == spec.id() {
-            // Every value was made by `spec`'s `set`: it fits its field, whose form it keeps.
-            for (n, v) in &self.fields {
-                match v.form {
-                    Form::FIXED => {}
-                    Form::OTHER => {
-                        stage.flush(out);
-                        write_general_prefix(spec, *n, v, out)?;
-                        out.put_slice(&v.wire);
-                        continue;
-                    }
-                    Form(width) => stage.put_ascii_decimal(v.len, width, out),
-                }
-                stage.put(&v.wire, out);
-            }
-            stage.flush(out);
-            return Ok(());
-        }
-        for (n, v) in &self.fields {
-            let plan = spec.table().encode_plan(*n);
-            // The common case first.
-            if plan.fixed_len != 0 {
-                check_fixed_len(*n, v, plan.fixed_len)?;
-            } else {
-                match plan.other {
-                    OtherPlan::AsciiPrefixed { width, min, max } => {
-                        check_prefixed_len(*n, v, min, max)?;
-                        stage.put_ascii_decimal(v.len, width, out);
-                    }
-                    OtherPlan::General => {
-                        // Written as it comes, after what is staged: staging does not pay for
-                        // itself across fields of other formats.
-                        stage.flush(out);
-                        write_general_prefix(spec, *n, v, out)?;
-                        out.put_slice(&v.wire);
-                        continue;
-                    }
-                    OtherPlan::Undefined => return Err(not_in_spec(*n)),
-                }
-            }
-            stage.put(&v.wire, out);
-        }
-        stage.flush(out);
-        Ok(())
-    }
-
-    /// [`Message::encode`] after the checks of the header and bitmap, for a message decoded
-    /// from `source`: fields that lie side by side in `source`, each after the prefix the spec
-    /// writes for it, are taken as one run `source[run.0..run.1]`, written when a field breaks
-    /// it; other fields are written as they come.
-    #[inline(always)]
-    fn encode_runs<B: BufMut>(
-        &self,
-        spec: &Spec,
-        [first, second, third]: [u64; 3],
-        count: usize,
-        out: &mut B,
-    ) -> Result<(), EncodeError> {
-        let layout = spec.layout();
-        let source: &[u8] = &self.source;
-        let base = source.as_ptr() as usize;
-        // Always `run.0 <= run.1 <= source.len()`.
-        let mut run = (0, 0);
-        // The header, MTI and bitmaps join the run when `source` holds the same bytes there:
-        // known from the decoding when they are unchanged, else compared.
-        let same_head = match &self.head {
-            Some(h)
-                if h.mti == self.mti
-                    && h.words == [first, second, third]
-                    && h.layout == *layout
-                    && h.len <= source.len()
-                    && (self.header.is_empty() || self.header.as_ptr() as usize == base) =>
-            {
-                Some(h.len)
-            }
-            _ => None,
-        };
-        if let Some(len) = same_head {
-            run.1 = len;
-        } else {
-            self.run_head(layout, [first, second, third], count, source, &mut run, out);
-        }
-        for (n, v) in &self.fields {
-            let plan = spec.table().encode_plan(*n);
-            let wire: &[u8] = &v.wire;
-            // Where the value lies in `source`, if it is a slice of it: the same memory holds
-            // the same bytes.
-            let at = (wire.as_ptr() as usize).wrapping_sub(base);
-            // The common case first.
-            if plan.fixed_len != 0 {
-                check_fixed_len(*n, v, plan.fixed_len)?;
-                run_fixed(source, &mut run, at, wire, out);
-                continue;
-            }
-            match plan.other {
-                OtherPlan::AsciiPrefixed { width, min, max } => {
-                    check_prefixed_len(*n, v, min, max)?;
-                    let w = usize::from(width);
-                    if at == run.1 + w && prefixed_in(source, run.1, width, wire.len()) {
-                        run.1 = at + wire.len();
-                        continue;
-                    }
-                    put_run(source, &mut run, out);
-                    match at.checked_sub(w) {
-                        Some(start) if prefixed_in(source, start, width, wire.len()) => {
-                            run = (start, at + wire.len());
-                        }
-                        _ => {
-                            put_ascii_decimal(v.len, width, out);
-                            out.put_slice(wire);
-                        }
-                    }
-                }
-                OtherPlan::General => {
-                    let fs = spec.field(*n).ok_or_else(|| not_in_spec(*n))?;
-                    check_len(fs, *n, v)?;
-                    match &fs.prefix {
-                        // A fixed field: its value is all it writes, taken as above.
-                        None => run_fixed(source, &mut run, at, wire, out),
-                        Some(prefix) => {
-                            put_run(source, &mut run, out);
-                            let count = fs.prefix_count(v.len, v.wire.len());
-                            prefix_write(prefix, count as u64, out);
-                            out.put_slice(wire);
-                        }
-                    }
-                }
-                OtherPlan::Undefined => return Err(not_in_spec(*n)),
-            }
-        }
-        put_run(source, &mut run, out);
-        Ok(())
-    }
-
-    /// Writes the header, MTI and bitmaps for [`Message::encode_runs`], each taken into the run
-    /// when `source` holds the same bytes after it.
-    #[inline(always)]
-    fn run_head<B: BufMut>(
-        &self,
-        layout: &MessageLayout,
-        [first, second, third]: [u64; 3],
-        count: usize,
-        source: &[u8],
-        run: &mut (usize, usize),
-        out: &mut B,
-    ) {
-        let base = source.as_ptr() as usize;
-        if !self.header.is_empty() {
-            let at = (self.header.as_ptr() as usize).wrapping_sub(base);
-            let end = run.1 + self.header.len();
-            if at == run.1 && end <= source.len() {
-                run.1 = end;
-            } else {
-                put_run(source, run, out);
-                out.put_slice(&self.header);
-            }
-        }
-        match mti_wire(self.mti, layout.mti_encoding) {
-            Wire::Two(b) => run_or_put(source, run, &b, out),
-            Wire::Four(b) => run_or_put(source, run, &b, out),
-        }
-        run_bitmap(source, run, first, layout.bitmap_encoding_of(1), out);
-        if count >= 2 {
-            run_bitmap(source, run, second, layout.bitmap_encoding_of(2), out);
-        }
-        if count >= 3 {
-            run_bitmap(source, run, third, layout.bitmap_encoding_of(3), out);
-        }
-    }
-
-    /// Encodes into a new `Vec<u8>` of exactly the right size.
-    ///
-    /// # Errors
-    /// As [`Message::encode`].
-    pub fn to_vec(&self, spec: &Spec) -> Result<Vec<u8>, EncodeError> {
-        let mut out = Vec::with_capacity(self.encoded_len(spec)?);
-        self.encode(spec, &mut out)?;
-        Ok(out)
-    }
 }
 
 fn spec_field(spec: &Spec, n: u16) -> Result<&FieldSpec, EncodeError> {
@@ -657,77 +342,6 @@ fn spec_field(spec: &Spec, n: u16) -> Result<&FieldSpec, EncodeError> {
 #[cold]
 fn not_in_spec(n: u16) -> EncodeError {
     EncodeError::new(EncodeErrorKind::FieldNotInSpec, Element::Field(n))
-}
-
-/// A fixed field's value `wire`, which lies at `at` in `source` if it is a slice of it: it
-/// extends the run `source[run.0..run.1]` when it follows it there, starts a new run after
-/// writing the old one when it lies elsewhere in `source`, and is written as it is otherwise.
-#[inline(always)]
-fn run_fixed<B: BufMut>(
-    source: &[u8],
-    run: &mut (usize, usize),
-    at: usize,
-    wire: &[u8],
-    out: &mut B,
-) {
-    // No overflow: `run.1 <= source.len()`, and a slice is at most `isize::MAX` long.
-    let end = run.1 + wire.len();
-    if at == run.1 && end <= source.len() {
-        run.1 = end;
-        return;
-    }
-    put_run(source, run, out);
-    if at <= source.len() && source.len() - at >= wire.len() {
-        *run = (at, at + wire.len());
-    } else {
-        out.put_slice(wire);
-    }
-}
-
-/// Writes `source[run.0..run.1]`, fields taken from the buffer a message was decoded from,
-/// and empties the run where it ended.
-#[inline(always)]
-fn put_run<B: BufMut>(source: &[u8], run: &mut (usize, usize), out: &mut B) {
-    if run.1 > run.0 {
-        if let Some(bytes) = source.get(run.0..run.1) {
-            out.put_slice(bytes);
-        }
-    }
-    run.0 = run.1;
-}
-
-/// Adds `piece` to the run when `source` holds it right after the run; otherwise writes the
-/// run, then `piece`.
-#[inline(always)]
-fn run_or_put<const K: usize, B: BufMut>(
-    source: &[u8],
-    run: &mut (usize, usize),
-    piece: &[u8; K],
-    out: &mut B,
-) {
-    if source.get(run.1..).and_then(<[u8]>::first_chunk::<K>) == Some(piece) {
-        run.1 += K;
-    } else {
-        put_run(source, run, out);
-        out.put_slice(piece);
-    }
-}
-
-/// Checks a value of a field of [`OtherPlan::General`] and writes its length prefix, if any.
-#[inline(always)]
-fn write_general_prefix<B: BufMut>(
-    spec: &Spec,
-    n: u16,
-    v: &Value,
-    out: &mut B,
-) -> Result<(), EncodeError> {
-    let fs = spec.field(n).ok_or_else(|| not_in_spec(n))?;
-    check_len(fs, n, v)?;
-    if let Some(prefix) = &fs.prefix {
-        let count = fs.prefix_count(v.len, v.wire.len());
-        prefix_write(prefix, count as u64, out);
-    }
-    Ok(())
 }
 
 /// The bitmap words of sorted `fields`, one OR a field (numbers outside 1–192, which a
@@ -741,56 +355,6 @@ fn words_of(fields: &[(u16, Value)]) -> [u64; 3] {
         }
     }
     words
-}
-
-/// [`check_len`] for a field with a `fixed_len` plan: one wire byte a unit.
-#[inline(always)]
-fn check_fixed_len(n: u16, v: &Value, len: u32) -> Result<(), EncodeError> {
-    let len = len as usize;
-    if v.len != len || v.wire.len() != len {
-        return Err(length_error(n, v.len, len, len));
-    }
-    Ok(())
-}
-
-/// [`check_len`] for a field of [`OtherPlan::AsciiPrefixed`]: one wire byte a unit.
-#[inline(always)]
-fn check_prefixed_len(n: u16, v: &Value, min: u32, max: u32) -> Result<(), EncodeError> {
-    let (min, max) = (min as usize, max as usize);
-    if v.len < min || v.len > max || v.len != v.wire.len() {
-        return Err(length_error(n, v.len, min, max));
-    }
-    Ok(())
-}
-
-/// The error for a value whose length does not fit its field.
-#[cold]
-fn length_error(n: u16, len: usize, min: usize, max: usize) -> EncodeError {
-    EncodeError::new(
-        EncodeErrorKind::LengthOutOfRange { len, min, max },
-        Element::Field(n),
-    )
-}
-
-/// Checks a stored value against the field's length rules.
-#[inline]
-fn check_len(fs: &FieldSpec, n: u16, v: &Value) -> Result<(), EncodeError> {
-    let (min, max) = if fs.is_fixed() {
-        (fs.length as usize, fs.length as usize)
-    } else {
-        (fs.min_length as usize, fs.length as usize)
-    };
-    if v.len < min || v.len > max || fs.wire_len(v.len) != v.wire.len() {
-        return Err(EncodeError::new(
-            EncodeErrorKind::LengthOutOfRange {
-                len: v.len,
-                min,
-                max,
-            },
-            Element::Field(n),
-        ));
-    }
-    Ok(())
 }
 
 /// Turns a value's text form into its wire form, checking it against the field.
@@ -935,73 +499,8 @@ pub(crate) fn make_value(fs: &FieldSpec, n: u16, text: &[u8]) -> Result<Value, E
     Ok(Value {
         wire: wire.freeze(),
         len,
-        form: Form::OTHER,
+        form: Form::General,
     })
-}
-
-/// The wire form of an MTI: four characters or two BCD bytes.
-enum Wire {
-    Two([u8; 2]),
-    Four([u8; 4]),
-}
-
-#[inline(always)]
-fn mti_wire(mti: Mti, encoding: MtiEncoding) -> Wire {
-    let [a, b, c, d] = *mti.as_bytes();
-    match encoding {
-        MtiEncoding::Ascii => Wire::Four([a, b, c, d]),
-        MtiEncoding::Ebcdic => Wire::Four([a, b, c, d].map(|x| lut(&ASCII_TO_EBCDIC, x))),
-        MtiEncoding::Bcd => {
-            let z = b'0';
-            Wire::Two([(a - z) << 4 | (b - z), (c - z) << 4 | (d - z)])
-        }
-    }
-}
-
-/// Stages a bitmap word as `encoding` says.
-#[inline(always)]
-fn stage_bitmap<B: BufMut>(
-    word: u64,
-    encoding: BitmapEncoding,
-    stage: &mut write::Stage<'_>,
-    out: &mut B,
-) {
-    match bitmap_wire(word, encoding) {
-        BitmapWire::Eight(b) => stage.put_array(&b, out),
-        BitmapWire::Sixteen(b) => stage.put_array(&b, out),
-    }
-}
-
-/// Adds a bitmap word, as `encoding` says, to the run or writes it (see [`run_or_put`]).
-#[inline(always)]
-fn run_bitmap<B: BufMut>(
-    source: &[u8],
-    run: &mut (usize, usize),
-    word: u64,
-    encoding: BitmapEncoding,
-    out: &mut B,
-) {
-    match bitmap_wire(word, encoding) {
-        BitmapWire::Eight(b) => run_or_put(source, run, &b, out),
-        BitmapWire::Sixteen(b) => run_or_put(source, run, &b, out),
-    }
-}
-
-/// The wire form of a bitmap word: eight raw bytes or sixteen hex characters.
-enum BitmapWire {
-    Eight([u8; 8]),
-    Sixteen([u8; 16]),
-}
-
-#[inline(always)]
-fn bitmap_wire(word: u64, encoding: BitmapEncoding) -> BitmapWire {
-    match encoding {
-        BitmapEncoding::Binary => BitmapWire::Eight(word.to_be_bytes()),
-        BitmapEncoding::AsciiHex => BitmapWire::Sixteen(write::hex_upper_word(word)),
-        BitmapEncoding::EbcdicHex => {
-            BitmapWire::Sixteen(write::hex_upper_word(word).map(|x| lut(&ASCII_TO_EBCDIC, x)))
-        }
-    }
 }
 
 impl fmt::Debug for Message {

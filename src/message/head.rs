@@ -2,7 +2,7 @@
 //! they are exactly what the encoder writes, so that an encoding that would write them again
 //! copies them instead.
 
-use super::{bitmap_wire, mti_wire, BitmapWire, Wire};
+use super::encode::{bitmap_wire, mti_wire, BitmapWire, Wire};
 use crate::mti::Mti;
 use crate::spec::MessageLayout;
 use crate::view::MessageView;
