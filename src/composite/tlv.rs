@@ -1,9 +1,75 @@
 //! EMV BER-TLV (DE55): reading data objects, writing them, and the names of common tags.
 
-use crate::error::DecodeErrorKind;
-use crate::field_id::tag_bytes;
+use super::common::implicit;
+use crate::error::{DecodeError, DecodeErrorKind};
+use crate::field_id::{tag_bytes, FieldId};
+use crate::spec::{ContentClass, Encoding, FieldSpec, Mask};
+use crate::view::FieldView;
 use nom::number::complete::{be_u16, be_u24, be_u8};
 use nom::IResult;
+
+static TLV_PLAIN: FieldSpec = implicit(ContentClass::B, Encoding::Binary, Mask::None);
+static TLV_PAN: FieldSpec = implicit(ContentClass::B, Encoding::Binary, Mask::Pan);
+static TLV_TRACK: FieldSpec = implicit(ContentClass::B, Encoding::Binary, Mask::Track);
+static TLV_SECRET: FieldSpec = implicit(ContentClass::B, Encoding::Binary, Mask::Secret);
+
+/// The implicit format of a data object's value: bytes, masked as card data for the tags
+/// that hold it.
+fn tlv_spec(tag: u32) -> &'static FieldSpec {
+    match tag_mask(tag) {
+        Mask::Pan => &TLV_PAN,
+        Mask::Track => &TLV_TRACK,
+        Mask::Secret => &TLV_SECRET,
+        Mask::None => &TLV_PLAIN,
+    }
+}
+
+/// Where reading data objects stands.
+pub(super) struct Read {
+    /// Bytes of the parent's content used so far.
+    pos: usize,
+}
+
+impl Read {
+    pub(super) const fn new() -> Self {
+        Self { pos: 0 }
+    }
+
+    /// The next data object of `p`, skipping `0x00` filler before it; `None` at the end.
+    // Inlined into `Subfields::next`, another module: without it the `get_subfield` row of
+    // benches/icount.rs (`view.get("55.9F02")`) takes 1,557 instead of 1,429 instructions.
+    #[inline]
+    pub(super) fn step<'a>(
+        &mut self,
+        p: &FieldView<'a>,
+    ) -> Option<Result<FieldView<'a>, DecodeError>> {
+        let raw = p.as_bytes();
+        // 0x00 bytes between data objects are filler.
+        while raw.get(self.pos) == Some(&0) {
+            self.pos += 1;
+        }
+        let rest = raw.get(self.pos..)?;
+        if rest.is_empty() {
+            return None;
+        }
+        let at = self.pos;
+        let header = match read_header(rest) {
+            Ok(h) => h,
+            Err(kind) => return Some(Err(p.field_error(kind, at))),
+        };
+        let start = at + header.header_len;
+        let value = raw.get(start..start + header.value_len)?;
+        self.pos = start + header.value_len;
+        Some(Ok(FieldView::new_sub(
+            p.number(),
+            FieldId::Tag(header.tag),
+            tlv_spec(header.tag),
+            value,
+            header.value_len,
+            0,
+        )))
+    }
+}
 
 /// One data object's header: its tag, where its value starts and how long it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

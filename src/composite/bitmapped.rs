@@ -1,0 +1,97 @@
+//! Bitmapped subfields: a binary bitmap of the subfields present, then those subfields, each
+//! in its own format with its own length prefix (Visa DE62/DE126, Postilion DE127 style).
+//! Read here.
+
+use super::common::truncated;
+use crate::codec;
+use crate::error::{DecodeError, DecodeErrorKind};
+use crate::field_id::FieldId;
+use crate::spec::{BitmappedLayout, Encoding};
+use crate::view::{read_field, FieldView, Reader};
+
+/// Where reading bitmapped subfields stands.
+pub(super) struct Read<'a> {
+    layout: &'a BitmappedLayout,
+    /// The bits not read yet, bit 1 first (the top bit).
+    bitmap: u128,
+    /// The last subfield read; 0 before the bitmap is.
+    bit: u16,
+    /// Bytes of the parent's content used so far.
+    pos: usize,
+}
+
+impl<'a> Read<'a> {
+    pub(super) const fn new(layout: &'a BitmappedLayout) -> Self {
+        Self {
+            layout,
+            bitmap: 0,
+            bit: 0,
+            pos: 0,
+        }
+    }
+
+    /// The next subfield of `p`, after its bitmap; `None` at the end, which must be the end
+    /// of the field.
+    pub(super) fn step(&mut self, p: &FieldView<'a>) -> Option<Result<FieldView<'a>, DecodeError>> {
+        let raw = p.as_bytes();
+        let bytes = usize::from(self.layout.bitmap_bytes);
+        if self.bit == 0 {
+            let Some(map) = raw.get(..bytes) else {
+                return Some(Err(p.field_error(truncated(bytes, raw.len()), 0)));
+            };
+            self.bitmap =
+                map.iter().fold(0u128, |acc, b| acc << 8 | u128::from(*b)) << (128 - 8 * bytes);
+            self.pos = bytes;
+        }
+        if self.bitmap != 0 {
+            let lz = self.bitmap.leading_zeros();
+            self.bitmap &= !(1u128 << (127 - lz));
+            let n = u16::try_from(lz + 1).unwrap_or(0);
+            self.bit = n;
+            return Some(read_one(p, self.layout, n, &mut self.pos));
+        }
+        let end = self.pos;
+        if end != raw.len() {
+            let count = raw.len().saturating_sub(end);
+            return Some(Err(
+                p.field_error(DecodeErrorKind::TrailingBytes { count }, end)
+            ));
+        }
+        None
+    }
+}
+
+/// Reads subfield `n` of a bitmapped field at `pos` of the parent's content.
+fn read_one<'a>(
+    p: &FieldView<'a>,
+    layout: &'a BitmappedLayout,
+    n: u16,
+    pos: &mut usize,
+) -> Result<FieldView<'a>, DecodeError> {
+    let id = FieldId::Number(n);
+    let raw = p.as_bytes();
+    let spec = layout
+        .subfields
+        .iter()
+        .find(|(k, _)| *k == n)
+        .map(|(_, fs)| fs)
+        .ok_or_else(|| p.sub_error(DecodeErrorKind::FieldNotInSpec, id, *pos))?;
+    let mut reader = Reader {
+        input: raw,
+        pos: *pos,
+    };
+    let span =
+        read_field(&mut reader, spec, n).map_err(|e| p.sub_error(e.kind(), id, e.offset()))?;
+    *pos = reader.pos;
+    let start = span.start as usize;
+    let bytes = raw
+        .get(start..start + span.wire as usize)
+        .ok_or_else(|| p.sub_error(truncated(span.wire as usize, 0), id, start))?;
+    let len = span.len as usize;
+    let lead = if spec.encoding == Encoding::Bcd {
+        u8::from(codec::first_digit(len, spec.bcd_pad) == 1)
+    } else {
+        0
+    };
+    Ok(FieldView::new_sub(p.number(), id, spec, bytes, len, lead))
+}
