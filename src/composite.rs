@@ -1,16 +1,15 @@
 //! Structured fields: reading the subfields of a field, zero-copy, by the layout its spec
-//! gives ([`crate::spec::Composite`]), and looking them up by path (`"55.9F02"`, `"48.84"`,
-//! `"127.2"`, `"35.pan"`).
+//! gives ([`crate::spec::Composite`]), looking them up by path (`"55.9F02"`, `"48.84"`,
+//! `"127.2"`, `"35.pan"`), and building a field from its subfields.
 //!
 //! A subfield is a [`FieldView`] like any field, borrowing the message's input. Subfields are
 //! read when asked for, so decoding a message costs nothing extra for them; a subfield decoder
 //! never reads outside its parent field. Errors name the subfield and give the byte offset
 //! from the start of the parent field's content ([`MessageView::get`] makes it absolute).
 //!
-//! Each layout reads in its own module; this one dispatches to them.
+//! Each layout reads and writes in its own module; this one dispatches to them.
 
 mod bitmapped;
-mod build;
 mod common;
 mod positional;
 mod tagged;
@@ -18,10 +17,9 @@ pub mod tlv;
 mod track2;
 
 pub use crate::field_id::{FieldId, Track2Part};
-pub use build::build_subfields;
 
-use crate::error::{DecodeError, DecodeErrorKind, Element};
-use crate::spec::Composite;
+use crate::error::{DecodeError, DecodeErrorKind, Element, EncodeError, EncodeErrorKind};
+use crate::spec::{Composite, FieldSpec};
 use crate::view::{FieldView, MessageView};
 use common::offset_in;
 
@@ -161,4 +159,57 @@ impl<'a> MessageView<'a> {
         }
         Ok(Some(current))
     }
+}
+
+/// A structured field's content built from its subfields: the bytes that follow its length
+/// prefix on the wire, and its length in the field's units.
+pub(crate) struct Built {
+    pub(crate) wire: Vec<u8>,
+    pub(crate) len: usize,
+}
+
+/// Builds the content of structured field `n` (format `spec`) from its subfields, each given
+/// in its own text form and in wire order, as it goes on the wire after the field's length
+/// prefix: text bytes in the field's encoding (ASCII, EBCDIC or packed BCD) for a text field,
+/// raw bytes for a binary one. [`crate::Message::set_subfields`] builds and sets a field in
+/// one step.
+///
+/// Positional subfields are filled to their length by their padding (in a text field the last
+/// one given may stay short); tagged subelements get their tag and length; bitmapped
+/// subfields get the bitmap and their own prefixes; BER-TLV items get their tags and lengths
+/// (values given in hex, a constructed tag's value too: [`build_subfields`] of its items
+/// as hex); track 2 parts are joined with `=`. The field's own length is not checked here.
+///
+/// # Errors
+/// An [`EncodeError`] for field `n` when the field has no subfield layout, an id does not fit
+/// the layout, or a value does not fit its subfield's format or the field's class.
+pub fn build_subfields(
+    spec: &FieldSpec,
+    n: u16,
+    items: &[(FieldId, &str)],
+) -> Result<Vec<u8>, EncodeError> {
+    build(spec, n, items).map(|built| built.wire)
+}
+
+/// [`build_subfields`], with the content's length in the field's units.
+pub(crate) fn build(
+    spec: &FieldSpec,
+    n: u16,
+    items: &[(FieldId, &str)],
+) -> Result<Built, EncodeError> {
+    let Some(composite) = spec.composite.as_deref() else {
+        return Err(EncodeError::new(
+            EncodeErrorKind::FieldNotInSpec,
+            Element::Field(n),
+        ));
+    };
+    let mut wire = Vec::new();
+    let len = match composite {
+        Composite::Positional(list) => positional::write(spec, list, n, items, &mut wire)?,
+        Composite::Tagged(layout) => tagged::write(spec, layout, n, items, &mut wire)?,
+        Composite::Bitmapped(layout) => bitmapped::write(layout, n, items, &mut wire)?,
+        Composite::BerTlv => tlv::write(n, items, &mut wire)?,
+        Composite::Track2 => track2::write(spec, n, items, &mut wire)?,
+    };
+    Ok(Built { wire, len })
 }

@@ -2,6 +2,7 @@
 
 mod head;
 mod reversal;
+mod subfields;
 mod write;
 
 pub use reversal::ReversalReason;
@@ -27,6 +28,17 @@ pub(crate) struct Value {
     /// decoded value. Not part of the value: it is only read when [`Message::fitted`] names
     /// the spec encoding the message.
     form: Form,
+}
+
+impl Value {
+    /// A value already in wire form, `len` units of its field long; not checked here.
+    pub(crate) const fn from_wire(wire: Bytes, len: usize) -> Self {
+        Self {
+            wire,
+            len,
+            form: Form::OTHER,
+        }
+    }
 }
 
 impl PartialEq for Value {
@@ -220,7 +232,14 @@ impl Message {
         value: impl AsRef<[u8]>,
     ) -> Result<&mut Self, EncodeError> {
         let fs = spec_field(spec, n)?;
-        let mut value = make_value(fs, n, value.as_ref())?;
+        let value = make_value(fs, n, value.as_ref())?;
+        self.insert_fitted(spec, n, value);
+        Ok(self)
+    }
+
+    /// Sets field `n` to `value`, which was made for and checked against field `n` of
+    /// `spec` (as [`make_value`] does).
+    pub(crate) fn insert_fitted(&mut self, spec: &Spec, n: u16, mut value: Value) {
         value.form = Form::of(spec, n);
         // Every value now fits `spec` if every other one did.
         self.fitted = if self.fields.is_empty() || self.fitted == spec.id() {
@@ -229,7 +248,6 @@ impl Message {
             0
         };
         self.insert(n, value);
-        Ok(self)
     }
 
     /// Sets binary field `n` (class `b`) from raw bytes.

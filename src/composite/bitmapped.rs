@@ -1,10 +1,10 @@
 //! Bitmapped subfields: a binary bitmap of the subfields present, then those subfields, each
 //! in its own format with its own length prefix (Visa DE62/DE126, Postilion DE127 style).
-//! Read here.
+//! Read and written.
 
-use super::common::truncated;
+use super::common::{not_in_layout, sub_value, truncated};
 use crate::codec;
-use crate::error::{DecodeError, DecodeErrorKind};
+use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 use crate::field_id::FieldId;
 use crate::spec::{BitmappedLayout, Encoding};
 use crate::view::{read_field, FieldView, Reader};
@@ -94,4 +94,45 @@ fn read_one<'a>(
         0
     };
     Ok(FieldView::new_sub(p.number(), id, spec, bytes, len, lead))
+}
+
+/// Writes the content of bitmapped field `n` from `items`, in ascending order of number:
+/// the bitmap, then each subfield made by its format after its own length prefix. Returns
+/// the content's length in bytes.
+pub(super) fn write(
+    layout: &BitmappedLayout,
+    n: u16,
+    items: &[(FieldId, &str)],
+    out: &mut Vec<u8>,
+) -> Result<usize, EncodeError> {
+    let start = out.len();
+    let bytes = usize::from(layout.bitmap_bytes);
+    out.resize(start + bytes, 0);
+    let mut last = 0u16;
+    for (id, value) in items {
+        let FieldId::Number(k) = *id else {
+            return Err(not_in_layout(n, *id));
+        };
+        let spec = layout
+            .subfields
+            .iter()
+            .find(|(s, _)| *s == k)
+            .map(|(_, fs)| fs)
+            .ok_or(not_in_layout(n, *id))?;
+        let bit = usize::from(k).checked_sub(1).ok_or(not_in_layout(n, *id))?;
+        if k <= last || bit >= bytes * 8 {
+            return Err(not_in_layout(n, *id));
+        }
+        last = k;
+        if let Some(b) = out.get_mut(start + bit / 8) {
+            *b |= 0x80 >> (bit % 8);
+        }
+        let v = sub_value(spec, n, *id, value)?;
+        if let Some(prefix) = &spec.prefix {
+            let count = spec.prefix_count(v.len, v.wire.len());
+            codec::prefix_write(prefix, count as u64, out);
+        }
+        out.extend_from_slice(&v.wire);
+    }
+    Ok(out.len() - start)
 }

@@ -1,10 +1,10 @@
 //! Positional subfields: one after another at fixed positions of the field's text (digits of
-//! a BCD field, characters of a text field, bytes of a binary one), read here.
+//! a BCD field, characters of a text field, bytes of a binary one), read and written.
 
-use super::common::truncated;
-use crate::error::{DecodeError, DecodeErrorKind};
+use super::common::{not_in_layout, sub_value, truncated, ContentWriter};
+use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 use crate::field_id::FieldId;
-use crate::spec::FieldSpec;
+use crate::spec::{Encoding, FieldSpec};
 use crate::view::FieldView;
 
 /// Where reading positional subfields stands.
@@ -52,4 +52,34 @@ impl<'a> Read<'a> {
         let sub = FieldView::new_sub(p.number(), id, spec, raw, take, lead);
         Some(p.check_sub(&sub).map(|()| sub))
     }
+}
+
+/// Writes the content of positional field `n` (format `parent`, subfields `list`) from
+/// `items`, which follow the list from its start; returns its length in the field's units.
+///
+/// Each subfield is filled to its length by its padding and checked by its format, except
+/// that in a text field the last one given may stay short: its text is then checked against
+/// the field's class only.
+pub(super) fn write(
+    parent: &FieldSpec,
+    list: &[(u16, FieldSpec)],
+    n: u16,
+    items: &[(FieldId, &str)],
+    out: &mut Vec<u8>,
+) -> Result<usize, EncodeError> {
+    let binary = parent.encoding == Encoding::Binary;
+    let mut content = ContentWriter::new(parent, out);
+    for (i, (id, value)) in items.iter().enumerate() {
+        let (k, spec) = list.get(i).ok_or(not_in_layout(n, *id))?;
+        if *id != FieldId::Number(*k) {
+            return Err(not_in_layout(n, *id));
+        }
+        let last = i + 1 == items.len();
+        if !binary && last && value.len() < spec.length as usize {
+            content.put_checked_text(n, value.as_bytes())?;
+        } else {
+            content.put_value(spec, &sub_value(spec, n, *id, value)?);
+        }
+    }
+    Ok(content.finish())
 }

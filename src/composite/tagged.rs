@@ -1,9 +1,10 @@
 //! Tagged subelements: a tag and a length in decimal digits (in either order), then the value;
-//! optionally a lead before the first (the DE48 styles of Mastercard and Europay). Read here.
+//! optionally a lead before the first (the DE48 styles of Mastercard and Europay). Read and
+//! written.
 
-use super::common::{implicit, truncated};
+use super::common::{bad_subfield, implicit, not_in_layout, sub_value, truncated, ContentWriter};
 use crate::codec::{lut, EBCDIC_TO_ASCII};
-use crate::error::{DecodeError, DecodeErrorKind};
+use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 use crate::field_id::FieldId;
 use crate::spec::{ContentClass, Encoding, FieldSpec, Mask, TaggedLayout};
 use crate::view::FieldView;
@@ -124,4 +125,51 @@ fn read_one<'a>(
     }
     let sub = FieldView::new_sub(p.number(), id, spec, value, len, 0);
     p.check_sub(&sub).map(|()| sub)
+}
+
+/// Writes the content of tagged field `n` (format `parent`) from `items`, in the order given;
+/// returns its length in the field's units.
+///
+/// Subelement 0 is the lead when the layout has one, written alone. Every other one gets its
+/// tag and length as decimal digits in the field's encoding. In a binary field a known tag's
+/// value is made by its format, any other's bytes are taken as they are; in a text field
+/// values are text, checked against the field's class.
+pub(super) fn write(
+    parent: &FieldSpec,
+    layout: &TaggedLayout,
+    n: u16,
+    items: &[(FieldId, &str)],
+    out: &mut Vec<u8>,
+) -> Result<usize, EncodeError> {
+    let binary = parent.encoding == Encoding::Binary;
+    let mut content = ContentWriter::new(parent, out);
+    for (id, value) in items {
+        let FieldId::Number(tag) = *id else {
+            return Err(not_in_layout(n, *id));
+        };
+        let known = layout.subfields.iter().find(|(k, _)| *k == tag);
+        let made = match known {
+            Some((_, spec)) if binary => Some((spec, sub_value(spec, n, *id, value)?)),
+            _ => None,
+        };
+        if !(tag == 0 && layout.lead > 0) {
+            let len = made.as_ref().map_or(value.len(), |(_, v)| v.wire.len());
+            let (first, first_width, second, second_width) = if layout.length_first {
+                (len, layout.len_digits, usize::from(tag), layout.tag_digits)
+            } else {
+                (usize::from(tag), layout.tag_digits, len, layout.len_digits)
+            };
+            if !content.put_decimal(first, first_width)
+                || !content.put_decimal(second, second_width)
+            {
+                return Err(bad_subfield(n, *id, 0));
+            }
+        }
+        match &made {
+            Some((spec, v)) => content.put_value(spec, v),
+            None if binary => content.put_text(value.as_bytes()),
+            None => content.put_checked_text(n, value.as_bytes())?,
+        }
+    }
+    Ok(content.finish())
 }

@@ -1,7 +1,8 @@
 //! EMV BER-TLV (DE55): reading data objects, writing them, and the names of common tags.
 
-use super::common::implicit;
-use crate::error::{DecodeError, DecodeErrorKind};
+use super::common::{bad_subfield, implicit, not_in_layout};
+use crate::codec;
+use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 use crate::field_id::{tag_bytes, FieldId};
 use crate::spec::{ContentClass, Encoding, FieldSpec, Mask};
 use crate::view::FieldView;
@@ -171,13 +172,14 @@ const fn leading_zero_bytes(tag: u32) -> usize {
     }
 }
 
-/// Appends one data object: `tag`, its length in the shortest form, and `value`.
-///
-/// Values longer than 16,777,215 bytes cannot be written and are cut to that length.
-pub fn write_tlv(out: &mut Vec<u8>, tag: u32, value: &[u8]) {
+/// The longest value a length of at most 3 bytes can give.
+const MAX_VALUE: usize = 0xFF_FFFF;
+
+/// Appends one data object's header: `tag`, and `len` in the shortest form (`len` is at most
+/// [`MAX_VALUE`]).
+fn write_header(out: &mut Vec<u8>, tag: u32, len: usize) {
     let (bytes, skip) = tag_bytes(tag);
     out.extend(bytes.iter().skip(skip));
-    let len = value.len().min(0xFF_FFFF);
     let len_bytes = u32::try_from(len).unwrap_or(0xFF_FFFF).to_be_bytes();
     match len {
         0..=0x7F => out.extend(len_bytes.iter().skip(3)),
@@ -194,7 +196,45 @@ pub fn write_tlv(out: &mut Vec<u8>, tag: u32, value: &[u8]) {
             out.extend(len_bytes.iter().skip(1));
         }
     }
+}
+
+/// Appends one data object: `tag`, its length in the shortest form, and `value`.
+///
+/// Values longer than 16,777,215 bytes cannot be written and are cut to that length.
+pub fn write_tlv(out: &mut Vec<u8>, tag: u32, value: &[u8]) {
+    let len = value.len().min(MAX_VALUE);
+    write_header(out, tag, len);
     out.extend(value.iter().take(len));
+}
+
+/// Writes the content of BER-TLV field `n` from `items`, data objects in the order given,
+/// each value given in hex and decoded straight into place. Returns the content's length in
+/// bytes.
+pub(super) fn write(
+    n: u16,
+    items: &[(FieldId, &str)],
+    out: &mut Vec<u8>,
+) -> Result<usize, EncodeError> {
+    let start = out.len();
+    for (id, value) in items {
+        let FieldId::Tag(tag) = *id else {
+            return Err(not_in_layout(n, *id));
+        };
+        let hex = value.as_bytes();
+        if hex.len() % 2 == 1 {
+            return Err(bad_subfield(n, *id, hex.len()));
+        }
+        let len = hex.len() / 2;
+        if len > MAX_VALUE {
+            return Err(bad_subfield(n, *id, 2 * MAX_VALUE));
+        }
+        write_header(out, tag, len);
+        let at = out.len();
+        out.resize(at + len, 0);
+        let place = out.get_mut(at..).unwrap_or_default();
+        codec::hex_decode_into(hex, place).map_err(|p| bad_subfield(n, *id, p))?;
+    }
+    Ok(out.len() - start)
 }
 
 /// The name of a common EMV tag (EMV Book 3 Annex A and the scheme tags most terminals

@@ -1,8 +1,8 @@
 //! Track 2 data (ISO 7813): the PAN, the `=` (or `D`) separator, the expiry (YYMM), the
-//! service code and discretionary data. Read here.
+//! service code and discretionary data. Read and written.
 
-use super::common::implicit;
-use crate::error::{DecodeError, DecodeErrorKind};
+use super::common::{implicit, not_in_layout, ContentWriter};
+use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 use crate::field_id::{FieldId, Track2Part};
 use crate::spec::{ContentClass, Encoding, FieldSpec, Mask};
 use crate::view::FieldView;
@@ -112,4 +112,27 @@ fn find_parts(p: &FieldView<'_>) -> Result<[(usize, usize); 4], DecodeError> {
         service,
         (disc_start, end - disc_start),
     ])
+}
+
+/// Writes the content of track 2 field `n` (format `parent`) from `items`, parts in order
+/// from the PAN, with `=` after the PAN; each part's text is checked against the field's
+/// class. Returns the content's length in the field's units.
+pub(super) fn write(
+    parent: &FieldSpec,
+    n: u16,
+    items: &[(FieldId, &str)],
+    out: &mut Vec<u8>,
+) -> Result<usize, EncodeError> {
+    let mut content = ContentWriter::new(parent, out);
+    for (i, (id, value)) in items.iter().enumerate() {
+        let expected = Track2Part::ALL.get(i).copied().map(FieldId::Part);
+        if expected != Some(*id) {
+            return Err(not_in_layout(n, *id));
+        }
+        content.put_checked_text(n, value.as_bytes())?;
+        if i == 0 {
+            content.put_checked_text(n, b"=")?;
+        }
+    }
+    Ok(content.finish())
 }
