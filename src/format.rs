@@ -8,7 +8,8 @@
 //!   hex): every decimal prefix of the crate goes through it.
 //! - [`scan`]: the decoding pass over a message's fields, fast or exact by what it does with a
 //!   fault.
-//! - [`read`]: the general reader of one field, with the positioned error.
+//! - [`read`]: the general reader of one field, with the positioned error; [`write`] its
+//!   counterpart, a value's text turned into its wire form and checked.
 //! - [`locate`]: finding a field again in a decoded message.
 
 pub(crate) mod locate;
@@ -17,6 +18,7 @@ pub(crate) mod prefix;
 pub(crate) mod read;
 pub(crate) mod scan;
 pub(crate) mod table;
+pub(crate) mod write;
 pub(crate) mod write_plan;
 
 pub(crate) use table::FieldTable;

@@ -246,15 +246,17 @@ fn decodes_bitmapped_subfields() {
         (FieldId::Number(2), "123456789012345"),
         (FieldId::Number(10), "CVV2 OK"),
     ];
-    let value = build_subfields(fs, 62, &items).unwrap();
+    let content = build_subfields(fs, 62, &items).unwrap();
     // Bitmap: bits 1, 2 and 10; then 'Y', 15 BCD digits in 8 bytes, "07" + text.
-    assert_eq!(&value[..16], "C040000000000000");
-    assert_eq!(&value[16..18], "59");
-    assert_eq!(&value[18..34], "0123456789012345");
+    assert_eq!(content[..8], hex("C040000000000000"));
+    assert_eq!(content[8], b'Y');
+    assert_eq!(content[9..17], hex("0123456789012345"));
+    assert_eq!(&content[17..], b"07CVV2 OK");
     let mut m = Message::new(Mti::FINANCIAL_REQUEST);
-    m.set(&spec, 62, &value).unwrap();
+    m.set_subfields(&spec, 62, &items).unwrap();
     let wire = m.to_vec(&spec).unwrap();
     let v = MessageView::decode(&spec, &wire).unwrap();
+    assert_eq!(v.field(62).unwrap().as_bytes(), content);
     let got: Vec<(FieldId, String)> = v
         .field(62)
         .unwrap()
@@ -278,35 +280,124 @@ fn round_trips_built_subfields() {
         ],
     )
     .unwrap();
-    assert_eq!(tlv, "9F02060000000010005A084242424242424242");
+    assert_eq!(tlv, hex("9F02060000000010005A084242424242424242"));
     let tagged = build_subfields(
         spec.field(48).unwrap(),
         48,
         &[(FieldId::Number(0), "R"), (FieldId::Number(84), "Y1")],
     )
     .unwrap();
-    assert_eq!(tagged, "R8402Y1");
-    let positional = build_subfields(
-        spec.field(60).unwrap(),
-        60,
-        &[
-            (FieldId::Number(1), "22"),
-            (FieldId::Number(2), "1"),
-            (FieldId::Number(3), "3"),
-        ],
+    assert_eq!(tagged, b"R8402Y1");
+    let positional = [
+        (FieldId::Number(1), "22"),
+        (FieldId::Number(2), "1"),
+        (FieldId::Number(3), "3"),
+    ];
+    // 60.2 is filled with zeros; the last one given stays as it is: 9 digits, packed with
+    // the filler on the right.
+    assert_eq!(
+        build_subfields(spec.field(60).unwrap(), 60, &positional).unwrap(),
+        [0x22, 0x00, 0x00, 0x01, 0x30]
     );
-    // 60.2 is filled with zeros; the last one given stays as it is.
-    assert_eq!(positional.unwrap(), "220000013");
-    let track = build_subfields(
-        spec.field(45).unwrap(),
-        45,
-        &[
-            (FieldId::Part(Track2Part::Pan), "4242424242424242"),
-            (FieldId::Part(Track2Part::Expiry), "2912"),
-            (FieldId::Part(Track2Part::ServiceCode), "201"),
-        ],
+    let track = [
+        (FieldId::Part(Track2Part::Pan), "4242424242424242"),
+        (FieldId::Part(Track2Part::Expiry), "2912"),
+        (FieldId::Part(Track2Part::ServiceCode), "201"),
+    ];
+    assert_eq!(
+        build_subfields(spec.field(45).unwrap(), 45, &track).unwrap(),
+        b"4242424242424242=2912201"
     );
-    assert_eq!(track.unwrap(), "4242424242424242=2912201");
+    // Set and read back: the BCD track has its separator as the D nibble.
+    let mut m = Message::new(Mti::FINANCIAL_REQUEST);
+    m.set_subfields(&spec, 60, &positional).unwrap();
+    m.set_subfields(&spec, 35, &track).unwrap();
+    let wire = m.to_vec(&spec).unwrap();
+    let v = MessageView::decode(&spec, &wire).unwrap();
+    assert_eq!(v.field(60).unwrap().to_text(), "220000013");
+    assert_eq!(v.field(35).unwrap().to_text(), "4242424242424242D2912201");
+    assert_eq!(v.get("35.service_code").unwrap().unwrap().to_text(), "201");
+}
+
+#[test]
+fn rejects_built_content_that_does_not_fit_the_field() {
+    let spec = spec();
+    let mut m = Message::new(Mti::FINANCIAL_REQUEST);
+    // Field 60 holds at most 17 digits.
+    let long = [
+        (FieldId::Number(1), "22"),
+        (FieldId::Number(2), "000001"),
+        (FieldId::Number(3), "003"),
+        (FieldId::Number(4), "1"),
+        (FieldId::Number(5), "1"),
+    ];
+    assert!(m.set_subfields(&spec, 60, &long).is_ok());
+    // Field 48 holds at most 999 characters: 11 subelements of 4 + 90 are too many.
+    let text = "Y".repeat(90);
+    let many: Vec<(FieldId, &str)> = (10..21)
+        .map(|t| (FieldId::Number(t), text.as_str()))
+        .collect();
+    let e = m.set_subfields(&spec, 48, &many).unwrap_err();
+    assert_eq!(
+        e.kind(),
+        iso8583_wire::EncodeErrorKind::LengthOutOfRange {
+            len: 1034,
+            min: 0,
+            max: 999
+        }
+    );
+    assert_eq!(e.element(), Element::Field(48));
+    // A length that does not fit the layout's digits.
+    let e = m
+        .set_subfields(&spec, 48, &[(FieldId::Number(10), &"Y".repeat(100))])
+        .unwrap_err();
+    assert_eq!(
+        e.element(),
+        Element::Subfield {
+            field: 48,
+            sub: FieldId::Number(10)
+        }
+    );
+    // A subfield is checked by its format...
+    let e = m
+        .set_subfields(
+            &spec,
+            60,
+            &[(FieldId::Number(1), "2X"), (FieldId::Number(2), "0")],
+        )
+        .unwrap_err();
+    assert_eq!(
+        e.element(),
+        Element::Subfield {
+            field: 60,
+            sub: FieldId::Number(1)
+        }
+    );
+    // ...and a short last one against the field's class: 60 holds digits.
+    let e = m
+        .set_subfields(
+            &spec,
+            60,
+            &[(FieldId::Number(1), "22"), (FieldId::Number(2), "0X")],
+        )
+        .unwrap_err();
+    assert_eq!(
+        e.kind(),
+        iso8583_wire::EncodeErrorKind::InvalidContent {
+            class: "n",
+            position: 3
+        }
+    );
+    assert_eq!(e.element(), Element::Field(60));
+    // No layout, or an id the layout has no place for.
+    assert!(m
+        .set_subfields(&spec, 62, &[(FieldId::Tag(0x9F02), "00")])
+        .is_err());
+    assert!(m
+        .set_subfields(&spec, 55, &[(FieldId::Tag(0x9F02), "0")])
+        .is_err());
+    // The message keeps what was set before.
+    assert_eq!(m.field(&spec, 60).unwrap().to_text(), "2200000100311");
 }
 
 #[test]

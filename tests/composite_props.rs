@@ -1,6 +1,6 @@
-//! Properties of structured fields: for every layout, subfields built with
-//! `composite::build_subfields`, set, encoded and decoded again read back as exactly the ids
-//! and texts given; arbitrary bytes as BER-TLV never make `subfields()` panic and every
+//! Properties of structured fields: for every layout, subfields set with
+//! `Message::set_subfields` (whose content is what `composite::build_subfields` builds),
+//! encoded and decoded again read back as exactly the ids and texts given; arbitrary bytes as BER-TLV never make `subfields()` panic and every
 //! subfield read lies inside its field.
 #![allow(
     clippy::unwrap_used,
@@ -155,14 +155,18 @@ fn spec() -> &'static Spec {
     })
 }
 
-/// Builds field `n` from `items`, sets it, encodes and decodes the message; returns the wire.
+/// Sets field `n` from `items` and encodes the message; returns the wire, in which the
+/// field's content is what `build_subfields` builds.
 fn round_trip(n: u16, items: &[(FieldId, String)]) -> Vec<u8> {
     let spec = spec();
     let refs: Vec<(FieldId, &str)> = items.iter().map(|(id, v)| (*id, v.as_str())).collect();
-    let text = build_subfields(spec.field(n).unwrap(), n, &refs).unwrap();
     let mut message = Message::new(Mti::new(*b"0100").unwrap());
-    message.set(spec, n, &text).unwrap();
-    message.to_vec(spec).unwrap()
+    message.set_subfields(spec, n, &refs).unwrap();
+    let wire = message.to_vec(spec).unwrap();
+    let built = build_subfields(spec.field(n).unwrap(), n, &refs).unwrap();
+    let view = MessageView::decode(spec, &wire).unwrap();
+    assert_eq!(view.field(n).unwrap().as_bytes(), built.as_slice());
+    wire
 }
 
 /// The subfields of `field` as (id, text), failing on any error.

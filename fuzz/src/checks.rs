@@ -611,7 +611,9 @@ pub fn subfields_message(data: &[u8]) -> Option<(u16, Vec<u8>)> {
 /// is odd); the rest is that field's content in a message. When the message decodes, the
 /// field's subfields (and those of constructed BER-TLV objects, 4 levels deep) never panic,
 /// lie within the field, are found again by id and by path, and errors point inside the field
-/// (absolute offsets within the field's bytes through [`MessageView::get`]).
+/// (absolute offsets within the field's bytes through [`MessageView::get`]); the field set
+/// again from the subfields read, when `Message::set_subfields` takes them, encodes and
+/// decodes back (see [`rebuild`]).
 pub fn subfields(data: &[u8]) {
     let Some(spec) = subfields_spec() else {
         assert!(build_subfields_spec().is_ok());
@@ -670,6 +672,39 @@ pub fn subfields(data: &[u8]) {
     let _ = format!("{view:?}");
     let message = Message::from_view(&view);
     let _ = format!("{message:?}");
+    rebuild(spec, &field);
+}
+
+/// Sets field `n` again from the texts of the subfields read from `field` (when they all
+/// read): whatever `Message::set_subfields` accepts encodes and decodes back, with the
+/// content `build_subfields` builds.
+fn rebuild(spec: &Spec, field: &FieldView<'_>) {
+    let n = field.number();
+    let Ok(read) = field
+        .subfields()
+        .map(|s| s.map(|s| (s.sub_id(), s.to_text())))
+        .collect::<Result<Vec<_>, _>>()
+    else {
+        return;
+    };
+    let items: Vec<(FieldId, &str)> = read
+        .iter()
+        .filter_map(|(id, text)| Some(((*id)?, text.as_str())))
+        .collect();
+    let mut message = Message::new(Mti::AUTHORIZATION_REQUEST);
+    if message.set_subfields(spec, n, &items).is_err() {
+        return;
+    }
+    let wire = message.to_vec(spec);
+    assert!(wire.is_ok(), "a field set from subfields does not encode");
+    let Ok(wire) = wire else { return };
+    let view = MessageView::decode(spec, &wire);
+    assert!(view.is_ok(), "a field set from subfields does not decode");
+    let built = iso8583_wire::composite::build_subfields(field.spec(), n, &items);
+    assert!(built.is_ok(), "content that was set does not build");
+    if let (Ok(view), Ok(built)) = (view, built) {
+        assert_eq!(view.field(n).map(|f| f.as_bytes()), Some(built.as_slice()));
+    }
 }
 
 /// Response codes [`response_table`] classifies with every table it loads.

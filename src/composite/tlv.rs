@@ -1,9 +1,76 @@
 //! EMV BER-TLV (DE55): reading data objects, writing them, and the names of common tags.
 
-use crate::error::DecodeErrorKind;
-use crate::field_id::tag_bytes;
+use super::common::{bad_subfield, implicit, not_in_layout};
+use crate::codec;
+use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
+use crate::field_id::{tag_bytes, FieldId};
+use crate::spec::{ContentClass, Encoding, FieldSpec, Mask};
+use crate::view::FieldView;
 use nom::number::complete::{be_u16, be_u24, be_u8};
 use nom::IResult;
+
+static TLV_PLAIN: FieldSpec = implicit(ContentClass::B, Encoding::Binary, Mask::None);
+static TLV_PAN: FieldSpec = implicit(ContentClass::B, Encoding::Binary, Mask::Pan);
+static TLV_TRACK: FieldSpec = implicit(ContentClass::B, Encoding::Binary, Mask::Track);
+static TLV_SECRET: FieldSpec = implicit(ContentClass::B, Encoding::Binary, Mask::Secret);
+
+/// The implicit format of a data object's value: bytes, masked as card data for the tags
+/// that hold it.
+fn tlv_spec(tag: u32) -> &'static FieldSpec {
+    match tag_mask(tag) {
+        Mask::Pan => &TLV_PAN,
+        Mask::Track => &TLV_TRACK,
+        Mask::Secret => &TLV_SECRET,
+        Mask::None => &TLV_PLAIN,
+    }
+}
+
+/// Where reading data objects stands.
+pub(super) struct Read {
+    /// Bytes of the parent's content used so far.
+    pos: usize,
+}
+
+impl Read {
+    pub(super) const fn new() -> Self {
+        Self { pos: 0 }
+    }
+
+    /// The next data object of `p`, skipping `0x00` filler before it; `None` at the end.
+    // Inlined into `Subfields::next`, another module: without it the `get_subfield` row of
+    // benches/icount.rs (`view.get("55.9F02")`) takes 1,557 instead of 1,429 instructions.
+    #[inline]
+    pub(super) fn step<'a>(
+        &mut self,
+        p: &FieldView<'a>,
+    ) -> Option<Result<FieldView<'a>, DecodeError>> {
+        let raw = p.as_bytes();
+        // 0x00 bytes between data objects are filler.
+        while raw.get(self.pos) == Some(&0) {
+            self.pos += 1;
+        }
+        let rest = raw.get(self.pos..)?;
+        if rest.is_empty() {
+            return None;
+        }
+        let at = self.pos;
+        let header = match read_header(rest) {
+            Ok(h) => h,
+            Err(kind) => return Some(Err(p.field_error(kind, at))),
+        };
+        let start = at + header.header_len;
+        let value = raw.get(start..start + header.value_len)?;
+        self.pos = start + header.value_len;
+        Some(Ok(FieldView::new_sub(
+            p.number(),
+            FieldId::Tag(header.tag),
+            tlv_spec(header.tag),
+            value,
+            header.value_len,
+            0,
+        )))
+    }
+}
 
 /// One data object's header: its tag, where its value starts and how long it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,13 +172,14 @@ const fn leading_zero_bytes(tag: u32) -> usize {
     }
 }
 
-/// Appends one data object: `tag`, its length in the shortest form, and `value`.
-///
-/// Values longer than 16,777,215 bytes cannot be written and are cut to that length.
-pub fn write_tlv(out: &mut Vec<u8>, tag: u32, value: &[u8]) {
+/// The longest value a length of at most 3 bytes can give.
+const MAX_VALUE: usize = 0xFF_FFFF;
+
+/// Appends one data object's header: `tag`, and `len` in the shortest form (`len` is at most
+/// [`MAX_VALUE`]).
+fn write_header(out: &mut Vec<u8>, tag: u32, len: usize) {
     let (bytes, skip) = tag_bytes(tag);
     out.extend(bytes.iter().skip(skip));
-    let len = value.len().min(0xFF_FFFF);
     let len_bytes = u32::try_from(len).unwrap_or(0xFF_FFFF).to_be_bytes();
     match len {
         0..=0x7F => out.extend(len_bytes.iter().skip(3)),
@@ -128,7 +196,45 @@ pub fn write_tlv(out: &mut Vec<u8>, tag: u32, value: &[u8]) {
             out.extend(len_bytes.iter().skip(1));
         }
     }
+}
+
+/// Appends one data object: `tag`, its length in the shortest form, and `value`.
+///
+/// Values longer than 16,777,215 bytes cannot be written and are cut to that length.
+pub fn write_tlv(out: &mut Vec<u8>, tag: u32, value: &[u8]) {
+    let len = value.len().min(MAX_VALUE);
+    write_header(out, tag, len);
     out.extend(value.iter().take(len));
+}
+
+/// Writes the content of BER-TLV field `n` from `items`, data objects in the order given,
+/// each value given in hex and decoded straight into place. Returns the content's length in
+/// bytes.
+pub(super) fn write(
+    n: u16,
+    items: &[(FieldId, &str)],
+    out: &mut Vec<u8>,
+) -> Result<usize, EncodeError> {
+    let start = out.len();
+    for (id, value) in items {
+        let FieldId::Tag(tag) = *id else {
+            return Err(not_in_layout(n, *id));
+        };
+        let hex = value.as_bytes();
+        if hex.len() % 2 == 1 {
+            return Err(bad_subfield(n, *id, hex.len()));
+        }
+        let len = hex.len() / 2;
+        if len > MAX_VALUE {
+            return Err(bad_subfield(n, *id, 2 * MAX_VALUE));
+        }
+        write_header(out, tag, len);
+        let at = out.len();
+        out.resize(at + len, 0);
+        let place = out.get_mut(at..).unwrap_or_default();
+        codec::hex_decode_into(hex, place).map_err(|p| bad_subfield(n, *id, p))?;
+    }
+    Ok(out.len() - start)
 }
 
 /// The name of a common EMV tag (EMV Book 3 Annex A and the scheme tags most terminals

@@ -330,8 +330,8 @@ pub fn message_from_json(spec: &Spec, line: &[u8]) -> Result<Message, Failure> {
     }
     numbered.sort_by_key(|(n, _)| *n);
     for (n, value) in numbered {
-        let text = match value {
-            Json::Str(s) => s.clone(),
+        match value {
+            Json::Str(s) => message.set(spec, n, s)?,
             Json::Obj(items) => {
                 let fs = spec.field(n).ok_or_else(|| {
                     Failure::from(EncodeError::new(
@@ -339,7 +339,8 @@ pub fn message_from_json(spec: &Spec, line: &[u8]) -> Result<Message, Failure> {
                         iso8583_wire::Element::Field(n),
                     ))
                 })?;
-                build(fs, n, items, 0)?
+                let items = subfield_items(fs, n, items, 0)?;
+                message.set_subfields(spec, n, &refs(&items))?
             }
             Json::Other => {
                 return Err(Failure::input(
@@ -349,7 +350,6 @@ pub fn message_from_json(spec: &Spec, line: &[u8]) -> Result<Message, Failure> {
                 ))
             }
         };
-        message.set(spec, n, &text)?;
     }
     Ok(message)
 }
@@ -357,14 +357,14 @@ pub fn message_from_json(spec: &Spec, line: &[u8]) -> Result<Message, Failure> {
 /// How deep nested subfield objects may go.
 const MAX_NESTING: usize = 8;
 
-/// The text of field `n` built from its subfields given as an object (a constructed tag's
-/// value is itself an object).
-fn build(
+/// The subfields of field `n` given as an object, by id, each in its text form: a
+/// constructed tag's value, itself an object, is built and given in hex.
+fn subfield_items(
     fs: &FieldSpec,
     n: u16,
     items: &[(String, Json)],
     depth: usize,
-) -> Result<String, Failure> {
+) -> Result<Vec<(FieldId, String)>, Failure> {
     let bad_id = || {
         Failure::input(
             "invalid_subfield",
@@ -381,7 +381,8 @@ fn build(
                 if depth < MAX_NESTING
                     && matches!(fs.composite.as_deref(), Some(Composite::BerTlv)) =>
             {
-                build(fs, n, inner, depth + 1)?
+                let inner = subfield_items(fs, n, inner, depth + 1)?;
+                to_hex(&build_subfields(fs, n, &refs(&inner))?)
             }
             _ => {
                 return Err(Failure::input(
@@ -393,8 +394,12 @@ fn build(
         };
         built.push((id, text));
     }
-    let refs: Vec<(FieldId, &str)> = built.iter().map(|(id, t)| (*id, t.as_str())).collect();
-    Ok(build_subfields(fs, n, &refs)?)
+    Ok(built)
+}
+
+/// Subfield items as [`Message::set_subfields`] takes them.
+fn refs(items: &[(FieldId, String)]) -> Vec<(FieldId, &str)> {
+    items.iter().map(|(id, t)| (*id, t.as_str())).collect()
 }
 
 /// The id a key names in a field's subfield layout: a hex tag for BER-TLV, a part name for
