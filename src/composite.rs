@@ -21,7 +21,6 @@ pub use crate::field_id::{FieldId, Track2Part};
 use crate::error::{DecodeError, DecodeErrorKind, Element, EncodeError, EncodeErrorKind};
 use crate::spec::{Composite, FieldSpec};
 use crate::view::{FieldView, MessageView};
-use common::offset_in;
 
 /// The subfields of a field, in the order they are on the wire. After an error the
 /// iteration ends.
@@ -149,7 +148,7 @@ impl<'a> MessageView<'a> {
             return Ok(None);
         };
         for part in parts {
-            let base = offset_in(self.as_bytes(), current.as_bytes());
+            let base = current.offset();
             match current.subfield(part) {
                 Ok(Some(sub)) => current = sub,
                 Ok(None) => return Ok(None),

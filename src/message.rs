@@ -146,14 +146,11 @@ impl Message {
 
     /// Builds from `view`, whose input is the same bytes as `buf`.
     fn from_view_in(view: &MessageView<'_>, buf: &Bytes) -> Self {
-        let base = view.as_bytes().as_ptr() as usize;
-        let slice = |part: &[u8]| {
-            let start = (part.as_ptr() as usize).wrapping_sub(base);
-            match start.checked_add(part.len()) {
-                // Always the case: the view's parts lie within its input.
-                Some(end) if end <= buf.len() => buf.slice(start..end),
-                _ => Bytes::copy_from_slice(part),
-            }
+        // `start..start + part.len()` of the view's input, which `buf` holds.
+        let slice = |start: usize, part: &[u8]| match start.checked_add(part.len()) {
+            // Always the case: the view's parts lie within its input.
+            Some(end) if end <= buf.len() => buf.slice(start..end),
+            _ => Bytes::copy_from_slice(part),
         };
         // Sized exactly from the bitmap: growing the vector by doubling cost about 0.4 µs per
         // message received on a channel (benches/net.rs, perf), in reallocations.
@@ -163,14 +160,14 @@ impl Message {
             (
                 fv.number(),
                 Value {
-                    wire: slice(fv.as_bytes()),
+                    wire: slice(fv.offset(), fv.as_bytes()),
                     len: fv.len(),
                     form: Form::General,
                 },
             )
         }));
         Self {
-            header: slice(view.header()),
+            header: slice(0, view.header()),
             mti: view.mti(),
             words: words_of(&fields),
             fields,

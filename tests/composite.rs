@@ -668,3 +668,43 @@ fn decodes_mastercard_de48_tags_in_ebcdic() {
     assert_eq!(v.get("61.12").unwrap().unwrap().to_text(), "03");
     assert!(v.get("61.14").unwrap().is_none());
 }
+
+/// Every field and subfield knows where its content starts in the input: for a data element
+/// after its prefix, for a subfield inside its parent; the same place its bytes are borrowed
+/// from.
+#[test]
+fn fields_and_subfields_carry_their_offsets() {
+    let spec = Spec::builtin("cup-pos-tpdu").unwrap();
+    let sample = include_str!("../specs/samples/cup-pos-tpdu-0200.hex");
+    let wire: Vec<u8> = (0..sample.trim().len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&sample.trim()[i..i + 2], 16).unwrap())
+        .collect();
+    let input = &wire[2..];
+    let view = MessageView::decode(spec, input).unwrap();
+    let at = |part: &[u8]| part.as_ptr() as usize - input.as_ptr() as usize;
+    let mut subfields = 0;
+    for f in view.fields() {
+        assert_eq!(f.offset(), at(f.as_bytes()), "DE{}", f.number());
+        assert_eq!(view.field(f.number()).unwrap().offset(), f.offset());
+        for sub in f.subfields() {
+            let sub = sub.unwrap();
+            assert_eq!(
+                sub.offset(),
+                at(sub.as_bytes()),
+                "DE{}.{:?}",
+                f.number(),
+                sub.sub_id()
+            );
+            subfields += 1;
+        }
+    }
+    assert!(subfields >= 8, "{subfields} subfields");
+    // DE55's first data object, 5F2A, has its value after a 1-byte length: 3 bytes in.
+    let de55 = view.field(55).unwrap();
+    let tag = view.get("55.5F2A").unwrap().unwrap();
+    assert_eq!(tag.offset(), de55.offset() + 3);
+    // A field of an owned message has no input of its own.
+    let owned = Message::from_view(&view);
+    assert_eq!(owned.field(spec, 55).unwrap().offset(), 0);
+}

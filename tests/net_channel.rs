@@ -277,7 +277,12 @@ async fn late_and_duplicate_responses_go_to_the_handler_and_the_reversal_is_stil
         panic!("reversal queued, got {:?}", e.reversal());
     };
     let id = *id;
-    wait_until(|| journal.list().map(|l| l.is_empty()).unwrap_or(false)).await;
+    // The row leaves the journal, then the handler hears of it: wait for both.
+    wait_until(|| {
+        journal.list().map(|l| l.is_empty()).unwrap_or(false)
+            && events.lock().expect("lock").len() == 3
+    })
+    .await;
     let kinds = kinds.lock().expect("lock").clone();
     assert_eq!(
         kinds,

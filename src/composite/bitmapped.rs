@@ -95,7 +95,7 @@ fn read_one<'a>(
     } else {
         0
     };
-    Ok(FieldView::new_sub(p.number(), id, spec, bytes, len, lead))
+    Ok(FieldView::new_sub(p.number(), id, spec, bytes, len, lead).at(p.offset() + start))
 }
 
 /// Writes the content of bitmapped field `n` from `items`, in ascending order of number:

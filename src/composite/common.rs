@@ -32,24 +32,19 @@ pub(super) const fn truncated(needed: usize, available: usize) -> DecodeErrorKin
     DecodeErrorKind::Truncated { needed, available }
 }
 
-/// Where `part` starts within `whole` (both slices of the same input).
-pub(super) fn offset_in(whole: &[u8], part: &[u8]) -> usize {
-    (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
-}
-
 impl<'a> FieldView<'a> {
     /// A part of this field's content: `len` units from unit `start` of its text, in the
     /// field's own encoding.
-    pub(super) fn slice_units(&self, start: usize, len: usize) -> Option<(&'a [u8], u8)> {
+    pub(super) fn slice_units(&self, start: usize, len: usize) -> Option<(&'a [u8], u8, usize)> {
         let raw = self.as_bytes();
         if self.spec().encoding == Encoding::Bcd {
             let first = usize::from(self.first_nibble()) + start;
             let bytes = raw.get(first / 2..(first + len).div_ceil(2))?;
-            Some((bytes, u8::from(first % 2 == 1)))
+            Some((bytes, u8::from(first % 2 == 1), first / 2))
         } else {
             let from = self.spec().wire_len(start);
             let to = self.spec().wire_len(start + len);
-            Some((raw.get(from..to)?, 0))
+            Some((raw.get(from..to)?, 0, from))
         }
     }
 
@@ -90,7 +85,7 @@ impl<'a> FieldView<'a> {
         } else {
             check_content(spec, sub.as_bytes(), sub.len())
         };
-        let base = offset_in(self.as_bytes(), sub.as_bytes());
+        let base = sub.offset() - self.offset();
         result.map_err(|p| {
             self.sub_error(
                 DecodeErrorKind::InvalidContent {

@@ -34,7 +34,7 @@ impl<'a> Read<'a> {
             return None;
         }
         let take = (spec.length as usize).min(total - self.pos);
-        let Some((raw, lead)) = p.slice_units(self.pos, take) else {
+        let Some((raw, lead, from)) = p.slice_units(self.pos, take) else {
             let at = p.spec().wire_len(self.pos);
             return Some(Err(p.sub_error(truncated(take, 0), id, at)));
         };
@@ -49,7 +49,7 @@ impl<'a> Read<'a> {
                 at,
             )));
         }
-        let sub = FieldView::new_sub(p.number(), id, spec, raw, take, lead);
+        let sub = FieldView::new_sub(p.number(), id, spec, raw, take, lead).at(p.offset() + from);
         Some(p.check_sub(&sub).map(|()| sub))
     }
 }

@@ -59,7 +59,7 @@ impl<'a> Read<'a> {
             };
             self.pos = n;
             let spec = spec_of(self.layout, p.spec(), 0);
-            let sub = FieldView::new_sub(p.number(), id, spec, bytes, n, 0);
+            let sub = FieldView::new_sub(p.number(), id, spec, bytes, n, 0).at(p.offset());
             return Some(p.check_sub(&sub).map(|()| sub));
         }
         if self.pos >= raw.len() {
@@ -123,7 +123,7 @@ fn read_one<'a>(
         };
         return Err(p.sub_error(kind, id, at));
     }
-    let sub = FieldView::new_sub(p.number(), id, spec, value, len, 0);
+    let sub = FieldView::new_sub(p.number(), id, spec, value, len, 0).at(p.offset() + start);
     p.check_sub(&sub).map(|()| sub)
 }
 

@@ -68,7 +68,8 @@ impl Read {
             value,
             header.value_len,
             0,
-        )))
+        )
+        .at(p.offset() + start)))
     }
 }
 

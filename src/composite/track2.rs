@@ -66,8 +66,9 @@ impl Read {
             .get(encoding_row)
             .and_then(|row| row.get(self.index))?;
         self.index += 1;
-        let (raw, lead) = p.slice_units(start, len)?;
-        let sub = FieldView::new_sub(p.number(), FieldId::Part(part), spec, raw, len, lead);
+        let (raw, lead, from) = p.slice_units(start, len)?;
+        let sub = FieldView::new_sub(p.number(), FieldId::Part(part), spec, raw, len, lead)
+            .at(p.offset() + from);
         Some(p.check_sub(&sub).map(|()| sub))
     }
 }

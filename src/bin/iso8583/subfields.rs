@@ -71,7 +71,7 @@ pub fn read_fields<'a>(view: &MessageView<'a>) -> Vec<FieldTree<'a>> {
         .map(|field| {
             let subfields = field.is_composite().then(|| {
                 let path = field.number().to_string();
-                read(view.as_bytes(), &field, &path, 0)
+                read(&field, &path, 0)
             });
             FieldTree { field, subfields }
         })
@@ -80,18 +80,17 @@ pub fn read_fields<'a>(view: &MessageView<'a>) -> Vec<FieldTree<'a>> {
 
 /// The subfields of `parent` (whose path is `path`), recursively.
 fn read<'a>(
-    message: &[u8],
     parent: &FieldView<'a>,
     path: &str,
     depth: usize,
 ) -> Result<Vec<Node<'a>>, SubfieldError> {
-    let base = offset_in(message, parent.as_bytes());
+    let base = parent.offset();
     let mut nodes = Vec::new();
     for sub in parent.subfields() {
         let view = sub.map_err(|e| error(parent.number(), path, e, base))?;
         let children = if depth < MAX_DEPTH && view.is_composite() {
             let id = view.sub_id().map_or_else(String::new, |id| id.to_string());
-            read(message, &view, &format!("{path}.{id}"), depth + 1)?
+            read(&view, &format!("{path}.{id}"), depth + 1)?
         } else {
             Vec::new()
         };
@@ -118,9 +117,4 @@ fn error(field: u16, path: &str, e: DecodeError, base: usize) -> SubfieldError {
         offset: base + e.offset(),
         message: e.kind().to_string(),
     }
-}
-
-/// Where `part` starts within `whole` (a slice of it).
-fn offset_in(whole: &[u8], part: &[u8]) -> usize {
-    (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
 }
