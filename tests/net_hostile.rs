@@ -656,8 +656,16 @@ async fn a_length_header_of_65535_against_a_maximum_of_1000_drops_the_link_and_i
         .await
         .expect("answered on the new connection");
     assert_eq!(de(&r, 11), "000003");
+    // The rows leave the journal, then the handler hears of it: wait for both.
     wait_until("both reversals are accepted", || {
         journal.list().map(|l| l.is_empty()).unwrap_or(false)
+            && events
+                .lock()
+                .expect("lock")
+                .iter()
+                .filter(|e| matches!(e, ReversalEvent::Accepted { .. }))
+                .count()
+                == 2
     })
     .await;
     let accepted = events

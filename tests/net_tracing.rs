@@ -322,8 +322,9 @@ async fn a_channel_through_every_kind_of_trouble_logs_no_card_data() {
         .await
         .expect("answered after the reconnect");
     assert_eq!(de(&r, 11), "000006");
+    // The rows leave the journal, then the counter moves: wait for both.
     wait_until("every reversal is accepted", || {
-        journal.list().map(|l| l.is_empty()).unwrap_or(false)
+        journal.list().map(|l| l.is_empty()).unwrap_or(false) && ch.stats().reversals_accepted == 3
     })
     .await;
 
