@@ -107,19 +107,7 @@ pub(crate) fn encode_text(fs: &FieldSpec, n: u16, text: &[u8]) -> Result<Encoded
         };
         digits_ok(text).map_err(|p| bad(given(p)))?;
     }
-    // A prefix counting whole bytes gives BCD an even digit count, or an odd one marked by an
-    // F filler: any other odd count would decode with its filler as one more digit.
-    let byte_counted = matches!(
-        fs.prefix.map(|p| p.counts),
-        Some(PrefixCounts::Bytes | PrefixCounts::WireNibbles)
-    );
-    let digits = len.saturating_sub(usize::from(fs.class == ContentClass::Xn));
-    if fs.encoding == Encoding::Bcd
-        && byte_counted
-        && fs.class != ContentClass::B
-        && fs.bcd_pad.nibble() != 0xF
-        && digits % 2 == 1
-    {
+    if odd_digits_unmarked(fs, len) {
         return Err(bad(text.len()));
     }
     let mut wire = BytesMut::with_capacity(fs.wire_len(len));
@@ -156,4 +144,20 @@ pub(crate) fn encode_text(fs: &FieldSpec, n: u16, text: &[u8]) -> Result<Encoded
         wire: wire.freeze(),
         len,
     })
+}
+
+/// Whether `len` units of field `fs` would be an odd count of BCD digits that the wire cannot
+/// tell: a prefix counting whole bytes gives BCD an even digit count, or an odd one marked by
+/// an F filler, so any other odd count would decode with its filler as one more digit.
+pub(crate) fn odd_digits_unmarked(fs: &FieldSpec, len: usize) -> bool {
+    let byte_counted = matches!(
+        fs.prefix.map(|p| p.counts),
+        Some(PrefixCounts::Bytes | PrefixCounts::WireNibbles)
+    );
+    let digits = len.saturating_sub(usize::from(fs.class == ContentClass::Xn));
+    fs.encoding == Encoding::Bcd
+        && byte_counted
+        && fs.class != ContentClass::B
+        && fs.bcd_pad.nibble() != 0xF
+        && digits % 2 == 1
 }

@@ -5,7 +5,8 @@ use super::{spec_field, Message, Value};
 use crate::composite::{self, Built, FieldId};
 use crate::error::{Element, EncodeError, EncodeErrorKind};
 use crate::format::read::check_content;
-use crate::spec::{ContentClass, Encoding, FieldSpec, PrefixCounts, Spec};
+use crate::format::write::odd_digits_unmarked;
+use crate::spec::{FieldSpec, Spec};
 use bytes::Bytes;
 
 impl Message {
@@ -78,19 +79,7 @@ fn checked(fs: &FieldSpec, n: u16, built: Built) -> Result<Value, EncodeError> {
     if fs.wire_len(len) != wire.len() {
         return Err(bad(wire.len()));
     }
-    // A prefix counting whole bytes gives BCD an even digit count, or an odd one marked by an
-    // F filler: any other odd count would decode with its filler as one more digit.
-    let byte_counted = matches!(
-        fs.prefix.map(|p| p.counts),
-        Some(PrefixCounts::Bytes | PrefixCounts::WireNibbles)
-    );
-    let digits = len.saturating_sub(usize::from(fs.class == ContentClass::Xn));
-    if fs.encoding == Encoding::Bcd
-        && byte_counted
-        && fs.class != ContentClass::B
-        && fs.bcd_pad.nibble() != 0xF
-        && digits % 2 == 1
-    {
+    if odd_digits_unmarked(fs, len) {
         return Err(bad(len));
     }
     check_content(fs, &wire, len).map_err(bad)?;
