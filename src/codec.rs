@@ -184,7 +184,7 @@ pub(crate) fn ebcdic_to_ascii(text: &[u8], out: &mut [u8]) {
 #[cfg(test)]
 mod tests {
     use super::ascii_check;
-    use crate::spec::ContentClass;
+    use crate::spec::field::ContentClass;
 
     /// Every length up to 20, one byte of every value at every position: the error is the
     /// position of that byte exactly when the class table refuses it.

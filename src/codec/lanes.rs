@@ -69,7 +69,7 @@ pub(crate) fn bcd_span_outside(raw: &[u8]) -> bool {
 mod tests {
     use super::{bcd_span_outside, span_outside, WordClass};
     use crate::codec::class_table;
-    use crate::spec::ContentClass;
+    use crate::spec::field::ContentClass;
 
     #[test]
     fn finds_every_byte_outside_its_class_at_every_place() {

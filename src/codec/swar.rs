@@ -318,7 +318,7 @@ mod tests {
         span_outside, span_outside_words, WordClass,
     };
     use crate::codec::class_table;
-    use crate::spec::ContentClass;
+    use crate::spec::field::ContentClass;
 
     const CLASSES: [(WordClass, ContentClass); 5] = [
         (WordClass::Digits, ContentClass::N),

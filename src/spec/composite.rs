@@ -1,7 +1,7 @@
 //! The layouts of structured fields: subfields at fixed positions, tagged subelements, a
 //! sub-bitmap, EMV BER-TLV and track 2.
 
-use super::FieldSpec;
+use super::field::FieldSpec;
 
 /// How the content of a structured field divides into subfields.
 #[derive(Clone, Debug, PartialEq, Eq)]
