@@ -38,7 +38,7 @@ const TERTIARY: u8 = 2;
 /// stride (1 to 16).
 const WIDE: u8 = 4;
 /// `MessageView::flags`: more than [`INDEXED`] data elements, so `ends` is kept with a stride
-/// (set while the fields are read, before the stride is known).
+/// (set once the fields are read, before the stride is known).
 const LONG: u8 = 8;
 /// `MessageView::flags`: where the stride's base-2 logarithm (0 to 4) is kept.
 const STRIDE_SHIFT: u32 = 4;
@@ -51,8 +51,8 @@ const STRIDE_BITS: u8 = 7 << STRIDE_SHIFT;
 /// trailing bytes) and allocates nothing. The view keeps where the data elements present end,
 /// by their rank, so [`MessageView::field`] takes constant time:
 ///
-/// - in a message with up to 32 data elements (nearly all), a population count and an array
-///   look-up;
+/// - in a message with up to 32 data elements (nearly all), the field's rank from two byte
+///   look-ups (a population count for fields above 64) and its ends from an array;
 /// - in a longer one, the view keeps the end of every 2nd (up to 64 data elements), 4th (up
 ///   to 128) or 8th one, and `field` reads at most 1, 3 or 7 other length prefixes (already
 ///   checked) from the nearest kept end.
