@@ -140,19 +140,6 @@ fn scan_word<F: Faults>(
     // lowest first, and taking one off (`bits & (bits - 1)`) does not wait for the number
     // of the one before.
     let mut bits = word;
-    // Keeps where the field just read ends, by its rank.
-    macro_rules! record_end {
-        () => {
-            if let Some(slot) = ends.get_mut(*rank) {
-                // Exact unless the view is wide (then rewritten from the prefixes) or the
-                // input too short (which fails the pass).
-                #[allow(clippy::cast_possible_truncation)]
-                let end = pos as u16;
-                *slot = end;
-            }
-            *rank += 1;
-        };
-    }
     while bits != 0 {
         // Below 64, so a byte; with the base, at most 192.
         #[allow(clippy::cast_possible_truncation)]
@@ -248,7 +235,14 @@ fn scan_word<F: Faults>(
                 run.start = pos;
             }
         }
-        record_end!();
+        if let Some(slot) = ends.get_mut(*rank) {
+            // Exact unless the view is wide (then rewritten from the prefixes) or the input
+            // too short (which fails the pass).
+            #[allow(clippy::cast_possible_truncation)]
+            let end = pos as u16;
+            *slot = end;
+        }
+        *rank += 1;
     }
     *at = Cursor { pos, run, bad };
     Ok(())
