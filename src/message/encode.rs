@@ -84,12 +84,12 @@ impl Emit for Option<Prefix> {
 }
 
 /// Fields on their way into a sink.
-struct Into<'a, S, B> {
+struct IntoSink<'a, S, B> {
     sink: &'a mut S,
     out: &'a mut B,
 }
 
-impl<S: Sink, B: BufMut> Emit for Into<'_, S, B> {
+impl<S: Sink, B: BufMut> Emit for IntoSink<'_, S, B> {
     #[inline(always)]
     fn emit(&mut self, prefix: Prefix, v: &Value) {
         self.sink.field(prefix, v, self.out);
@@ -498,7 +498,7 @@ impl Message {
         sink: &mut S,
         out: &mut B,
     ) -> Result<(), EncodeError> {
-        let mut into = Into { sink, out };
+        let mut into = IntoSink { sink, out };
         for (n, v) in &self.fields {
             if !with_prefix(spec, *n, v, FITTED, &mut into) {
                 return Err(field_error(spec, *n, v));
