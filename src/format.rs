@@ -12,6 +12,7 @@
 //!   counterpart, a value's text turned into its wire form and checked.
 //! - [`locate`]: finding a field again in a decoded message.
 
+pub(crate) mod lenient;
 pub(crate) mod locate;
 pub(crate) mod plan;
 pub(crate) mod prefix;

@@ -47,6 +47,7 @@ pub mod net;
 pub mod response;
 pub mod spec;
 pub mod view;
+pub mod violation;
 
 pub use bitmap::Bitmap;
 /// The bit-vector crate [`Bitmap::as_bits`] hands out slices of, re-exported so that callers
@@ -57,6 +58,7 @@ pub use message::{Message, ReversalReason};
 pub use mti::Mti;
 pub use spec::{FieldSpec, Spec};
 pub use view::{FieldView, MessageView, ValueError};
+pub use violation::Violation;
 
 /// The examples of the README, run as doctests.
 #[doc = include_str!("../README.md")]

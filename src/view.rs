@@ -13,10 +13,12 @@ pub use fields::Fields;
 
 use crate::bitmap::Bitmap;
 use crate::error::{DecodeError, DecodeErrorKind, Element};
+use crate::format::lenient::Lenient;
 use crate::format::read::Reader;
-use crate::format::scan::{self, Exact, Fast, Scanned};
+use crate::format::scan::{self, Exact, Fast, Faults, Scanned};
 use crate::mti::Mti;
 use crate::spec::Spec;
+use crate::violation::Violation;
 
 /// How many field ends the view keeps: the end of every data element present in most
 /// messages (up to 32 of them). A longer message (a message can carry up to 191) keeps the end
@@ -91,6 +93,39 @@ impl<'a> MessageView<'a> {
     /// over after the last field.
     #[inline]
     pub fn decode(spec: &'a Spec, input: &'a [u8]) -> Result<Self, DecodeError> {
+        Self::decode_in(spec, input, &mut Exact)
+    }
+
+    /// Decodes one complete message as [`MessageView::decode`] does, except that content
+    /// breaking a field's rules is recorded in `violations` (cleared first) instead of failing:
+    /// a byte outside the field's class (letters in an `n` field, a bad BCD digit) or an
+    /// `x+n` amount without its `C`/`D` sign. Each [`Violation`] names the element, the
+    /// offset and the rule, never the value. The structure stays strict: the MTI, the bitmap,
+    /// a length prefix, a length out of range, a truncated field and trailing bytes are
+    /// errors still. The view borrows the input as always; `violations` allocates only when
+    /// there is one, so one vector can serve a whole log.
+    ///
+    /// A field with a violation reads as its bytes; its text or number may fail to convert.
+    ///
+    /// # Errors
+    /// A [`DecodeError`] for a fault of structure, as [`MessageView::decode`] gives it.
+    pub fn decode_lenient(
+        spec: &'a Spec,
+        input: &'a [u8],
+        violations: &mut Vec<Violation>,
+    ) -> Result<Self, DecodeError> {
+        violations.clear();
+        Self::decode_in(spec, input, &mut Lenient { violations })
+    }
+
+    /// [`MessageView::decode`], with `slow` doing what the exact pass does at a fault once
+    /// the fast pass has given up.
+    #[inline(always)]
+    fn decode_in<F: Faults<Error = DecodeError>>(
+        spec: &'a Spec,
+        input: &'a [u8],
+        slow: &mut F,
+    ) -> Result<Self, DecodeError> {
         let layout = spec.layout();
         let mut r = Reader { input, pos: 0 };
         r.take(layout.header_length, Element::Header)?;
@@ -126,9 +161,9 @@ impl<'a> MessageView<'a> {
             meta: u64::from(flags),
         };
         let table = spec.table();
-        let count = match scan::scan::<Fast>(table, input, data, start, &mut view.ends) {
+        let count = match scan::scan(&mut Fast, table, input, data, start, &mut view.ends) {
             Ok(Scanned { end, count }) if end == input.len() => count,
-            _ => exact(spec, input, data, start, bitmaps, &mut view.ends)?,
+            _ => exact(slow, spec, input, data, start, bitmaps, &mut view.ends)?,
         };
         if count > INDEXED {
             view.meta |= u64::from(LONG);
@@ -263,11 +298,12 @@ impl<'a> MessageView<'a> {
     }
 }
 
-/// The exact pass, after the fast one failed: the first error, positioned, or the number of
-/// data elements when only the fast pass's limits were passed.
+/// The exact pass (or the lenient one), after the fast one failed: the first error,
+/// positioned, or the number of data elements when only the fast pass's limits were passed.
 #[cold]
 #[inline(never)]
-fn exact(
+fn exact<F: Faults<Error = DecodeError>>(
+    faults: &mut F,
     spec: &Spec,
     input: &[u8],
     data: [u64; 3],
@@ -275,7 +311,7 @@ fn exact(
     bitmaps: u8,
     ends: &mut [u16; INDEXED],
 ) -> Result<usize, DecodeError> {
-    let Scanned { end, count } = scan::scan::<Exact>(spec.table(), input, data, start, ends)?;
+    let Scanned { end, count } = scan::scan(faults, spec.table(), input, data, start, ends)?;
     if end == input.len() {
         return Ok(count);
     }

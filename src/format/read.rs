@@ -45,9 +45,58 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// What the reader does with content that breaks its field's class: the strict reader fails
+/// ([`Strict`]); the lenient pass records it and reads on (`super::lenient`).
+pub(crate) trait OnContent {
+    /// Field `n` (of spec `fs`), whose content starts at `start`, has a byte at `offset`
+    /// that breaks its class.
+    ///
+    /// # Errors
+    /// The error that ends the read, when content faults are fatal.
+    fn broken(
+        &mut self,
+        fs: &FieldSpec,
+        n: u16,
+        start: usize,
+        offset: usize,
+    ) -> Result<(), DecodeError>;
+}
+
+/// Content that breaks its class is an error.
+pub(crate) struct Strict;
+
+impl OnContent for Strict {
+    #[inline]
+    fn broken(
+        &mut self,
+        fs: &FieldSpec,
+        n: u16,
+        _: usize,
+        offset: usize,
+    ) -> Result<(), DecodeError> {
+        Err(DecodeError::new(
+            invalid(fs.class),
+            Element::Field(n),
+            offset,
+        ))
+    }
+}
+
 /// Reads one field at the cursor: its prefix, its content, and the checks of both.
 #[inline]
 pub(crate) fn read_field(r: &mut Reader<'_>, fs: &FieldSpec, n: u16) -> Result<Span, DecodeError> {
+    read_field_in(r, fs, n, &mut Strict)
+}
+
+/// [`read_field`], handing content that breaks its class to `on`; the prefix, the length and
+/// a truncated field are always errors.
+#[inline]
+pub(crate) fn read_field_in<C: OnContent>(
+    r: &mut Reader<'_>,
+    fs: &FieldSpec,
+    n: u16,
+    on: &mut C,
+) -> Result<Span, DecodeError> {
     let element = Element::Field(n);
     let prefix_at = r.pos;
     let (len, wire) = match &fs.prefix {
@@ -83,8 +132,9 @@ pub(crate) fn read_field(r: &mut Reader<'_>, fs: &FieldSpec, n: u16) -> Result<S
     if may_shrink(fs) {
         check_range(fs, len, 0).map_err(|kind| DecodeError::new(kind, element, prefix_at))?;
     }
-    check_content(fs, raw, len)
-        .map_err(|p| DecodeError::new(invalid(fs.class), element, start + p))?;
+    if let Err(p) = check_content(fs, raw, len) {
+        on.broken(fs, n, start, start + p)?;
+    }
     Ok(Span {
         start: u32::try_from(start).unwrap_or(u32::MAX),
         wire: u32::try_from(wire).unwrap_or(u32::MAX),

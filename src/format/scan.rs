@@ -27,7 +27,13 @@ pub(crate) trait Faults {
     ///
     /// # Errors
     /// The pass's error for the field.
-    fn fault(table: &FieldTable, input: &[u8], n: u16, pos: usize) -> Result<usize, Self::Error>;
+    fn fault(
+        &mut self,
+        table: &FieldTable,
+        input: &[u8],
+        n: u16,
+        pos: usize,
+    ) -> Result<usize, Self::Error>;
 }
 
 /// The fast pass: a fault stops it with no more said (the exact pass then starts over).
@@ -38,7 +44,7 @@ impl Faults for Fast {
     const PER_FIELD: bool = false;
 
     #[inline(always)]
-    fn fault(_: &FieldTable, _: &[u8], _: u16, _: usize) -> Result<usize, ()> {
+    fn fault(&mut self, _: &FieldTable, _: &[u8], _: u16, _: usize) -> Result<usize, ()> {
         Err(())
     }
 }
@@ -53,7 +59,13 @@ impl Faults for Exact {
 
     #[cold]
     #[inline(never)]
-    fn fault(table: &FieldTable, input: &[u8], n: u16, pos: usize) -> Result<usize, DecodeError> {
+    fn fault(
+        &mut self,
+        table: &FieldTable,
+        input: &[u8],
+        n: u16,
+        pos: usize,
+    ) -> Result<usize, DecodeError> {
         let Some(fs) = table.field(n) else {
             return Err(DecodeError::new(
                 DecodeErrorKind::FieldNotInSpec,
@@ -82,6 +94,7 @@ pub(crate) struct Scanned {
 /// The pass's error at the first fault (see [`Faults`]).
 #[inline(always)]
 pub(crate) fn scan<F: Faults>(
+    faults: &mut F,
     table: &FieldTable,
     input: &[u8],
     data: [u64; 3],
@@ -99,17 +112,17 @@ pub(crate) fn scan<F: Faults>(
     let mut rank = 0;
     let [first, second, third] = data;
     // One copy of the loop a bitmap word, each with its base as a constant.
-    scan_word::<F>(table, input, 0, first, &mut at, ends, &mut rank)?;
+    scan_word::<F>(faults, table, input, 0, first, &mut at, ends, &mut rank)?;
     if second != 0 {
-        scan_word::<F>(table, input, 64, second, &mut at, ends, &mut rank)?;
+        scan_word::<F>(faults, table, input, 64, second, &mut at, ends, &mut rank)?;
     }
     if third != 0 {
-        scan_word::<F>(table, input, 128, third, &mut at, ends, &mut rank)?;
+        scan_word::<F>(faults, table, input, 128, third, &mut at, ends, &mut rank)?;
     }
     let Cursor { pos, run, bad } = at;
     // The exact pass leaves no fault behind: it checks each field as it ends.
     if !F::PER_FIELD && bad | run.flush(input, pos) != 0 {
-        F::fault(table, input, 0, pos)?;
+        faults.fault(table, input, 0, pos)?;
     }
     Ok(Scanned {
         end: pos,
@@ -119,8 +132,10 @@ pub(crate) fn scan<F: Faults>(
 
 /// [`scan`] of the fields of one bitmap word (bit-reversed: field `base + 1` is its bit 0),
 /// from the cursor `at`; `rank` is the rank of the first among all data elements.
+#[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn scan_word<F: Faults>(
+    faults: &mut F,
     table: &FieldTable,
     input: &[u8],
     base: u8,
@@ -199,7 +214,7 @@ fn scan_word<F: Faults>(
                         pos = content + len;
                     }
                     _ => {
-                        pos = F::fault(table, input, n, pos)?;
+                        pos = faults.fault(table, input, n, pos)?;
                         run = Run {
                             check: Check::Any,
                             start: pos,
@@ -212,7 +227,7 @@ fn scan_word<F: Faults>(
                 if at.field(table, input, n) {
                     Cursor { pos, run, bad } = at;
                 } else {
-                    pos = F::fault(table, input, n, pos)?;
+                    pos = faults.fault(table, input, n, pos)?;
                     run = Run {
                         check: Check::Any,
                         start: pos,
@@ -231,7 +246,7 @@ fn scan_word<F: Faults>(
             // look at them).
             if bad != 0 || pos > input.len() {
                 bad = 0;
-                pos = F::fault(table, input, n, field_start)?;
+                pos = faults.fault(table, input, n, field_start)?;
                 run.start = pos;
             }
         }
