@@ -32,7 +32,7 @@
 
 mod category;
 mod classify_view;
-mod code;
+pub(crate) mod code;
 mod diagnosis;
 mod outcome;
 mod render;

@@ -19,6 +19,7 @@ pub use field::{
 
 use crate::error::SpecError;
 use crate::format::FieldTable;
+use crate::response::code::Dialect;
 use core::sync::atomic::{AtomicU64, Ordering};
 use serde::{Deserialize, Serialize};
 
@@ -148,6 +149,8 @@ pub struct Spec {
     layout: MessageLayout,
     /// Every field and its compiled forms, by number.
     table: FieldTable,
+    /// The response-code dictionary its file declares, if it declares one.
+    dialect: Option<Dialect>,
     /// A number no spec built apart from this one has (its clones share it, as they share
     /// its fields), never 0: what a value checked against this spec remembers of it.
     id: u64,
@@ -204,6 +207,7 @@ impl Spec {
             layout,
             table: FieldTable::compile(table)
                 .ok_or_else(|| SpecError::new(None, "field table of the wrong size"))?,
+            dialect: None,
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         })
     }
@@ -213,6 +217,41 @@ impl Spec {
     pub fn with_description(mut self, description: &str) -> Self {
         description.clone_into(&mut self.description);
         self
+    }
+
+    /// The same spec, declaring the dictionary its field 39 is read in (see
+    /// [`Spec::dialect`]).
+    #[must_use]
+    pub const fn with_dialect(mut self, dialect: Dialect) -> Self {
+        self.dialect = Some(dialect);
+        self
+    }
+
+    /// The dictionary field 39 of this spec's messages is read in: the one the spec declares
+    /// (`dialect = "iso8583-1993"` in a TOML file, or [`Spec::with_dialect`]); otherwise the
+    /// one its name implies (`iso8583-1993*` and `iso8583-2003*` read action codes, `cup-*`,
+    /// `visa-*` and `mastercard-*` their network's codes); otherwise ISO 8583:1993 when field
+    /// 39 has three characters, as its action codes do (a jPOS ISO 1993 packager), and ISO
+    /// 8583:1987 else.
+    #[must_use]
+    pub fn dialect(&self) -> Dialect {
+        if let Some(d) = self.dialect {
+            return d;
+        }
+        let name = self.name.as_str();
+        if name.starts_with("iso8583-1993") || name.starts_with("iso8583-2003") {
+            Dialect::Iso8583_1993
+        } else if name.starts_with("cup-") {
+            Dialect::ChinaUnionPay
+        } else if name.starts_with("visa-") {
+            Dialect::Visa
+        } else if name.starts_with("mastercard-") {
+            Dialect::Mastercard
+        } else if self.field(39).is_some_and(|f| f.length == 3) {
+            Dialect::Iso8583_1993
+        } else {
+            Dialect::Iso8583_1987
+        }
     }
 
     /// Loads a spec from the TOML format of the files in `specs/`.

@@ -7,6 +7,7 @@ use super::{
     TaggedLayout,
 };
 use crate::error::SpecError;
+use crate::response::code::Dialect;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -16,6 +17,8 @@ struct SpecFile {
     name: String,
     #[serde(default)]
     description: String,
+    /// The response-code dictionary of field 39 (`iso8583-1987`, `iso8583-1993`, `cup`, …).
+    dialect: Option<String>,
     #[serde(default)]
     message: LayoutFile,
     #[serde(default)]
@@ -105,7 +108,17 @@ pub(super) fn from_toml_str(text: &str) -> Result<Spec, SpecError> {
             .map_err(|_| SpecError::new(None, format!("field key `{key}` is not a number")))?;
         fields.push((n, field_from_table(n, &file.defaults, table, 0)?));
     }
-    Ok(Spec::new(&file.name, layout, fields)?.with_description(&file.description))
+    let spec = Spec::new(&file.name, layout, fields)?.with_description(&file.description);
+    match file.dialect {
+        None => Ok(spec),
+        Some(name) => match name.parse::<Dialect>() {
+            Ok(dialect) => Ok(spec.with_dialect(dialect)),
+            Err(e) => Err(SpecError::new(
+                None,
+                format!("unknown dialect `{name}`: expected one of {}", e.expected()),
+            )),
+        },
+    }
 }
 
 /// How deep subfields may nest in a spec file.

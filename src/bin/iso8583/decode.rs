@@ -2,7 +2,7 @@
 //! shown as a table or as JSON lines, masked unless `--unmasked`, with the diagnosis of field
 //! 39. With `--frame`, the input is network captures: each length-framed payload is decoded.
 
-use crate::diagnosis::{diagnose, dialect_for_spec, dialect_parser, lang_parser};
+use crate::diagnosis::{diagnose, dialect_parser, lang_parser};
 use crate::input::{self, hex_to_bytes};
 use crate::json::{ErrorLine, Failure, MessageJson};
 use crate::spec_arg::SpecArgs;
@@ -105,9 +105,7 @@ pub fn run(args: &DecodeArgs) -> Result<Outcome, CliError> {
         spec: &spec,
         format: args.format,
         clear: args.unmasked,
-        dialect: args
-            .dialect
-            .unwrap_or_else(|| dialect_for_spec(spec.name())),
+        dialect: args.dialect.unwrap_or_else(|| spec.dialect()),
         lang: args.lang,
         framer: args.frame.map(Framer::new),
         keep_alives: 0,

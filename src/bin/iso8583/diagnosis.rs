@@ -1,5 +1,5 @@
-//! Field 39 on the command line: the `--dialect` and `--lang` options, the dialect a spec
-//! implies, and the diagnosis of a decoded message.
+//! Field 39 on the command line: the `--dialect` and `--lang` options, and the diagnosis of a
+//! decoded message.
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::ValueEnum;
@@ -31,23 +31,6 @@ pub fn lang_parser() -> impl TypedValueParser<Value = Lang> {
 /// Parses `--outcome NAME`.
 pub fn outcome_parser() -> impl TypedValueParser<Value = Outcome> {
     PossibleValuesParser::new(Outcome::ALL.map(Outcome::as_str)).try_map(|s| s.parse::<Outcome>())
-}
-
-/// The response-code dialect a spec implies by its name: `iso8583-1993*` and `iso8583-2003*`
-/// read action codes, `cup-*`, `visa-*` and `mastercard-*` their network's codes, anything else
-/// ISO 8583:1987.
-pub fn dialect_for_spec(name: &str) -> Dialect {
-    if name.starts_with("iso8583-1993") || name.starts_with("iso8583-2003") {
-        Dialect::Iso8583_1993
-    } else if name.starts_with("cup-") {
-        Dialect::ChinaUnionPay
-    } else if name.starts_with("visa-") {
-        Dialect::Visa
-    } else if name.starts_with("mastercard-") {
-        Dialect::Mastercard
-    } else {
-        Dialect::Iso8583_1987
-    }
 }
 
 /// The diagnosis of field 39 of `view` in `dialect`, read with the message's MTI; `None`

@@ -15,7 +15,6 @@ use clap::{Args, Subcommand};
 use iso8583_wire::net::client::{Channel, ChannelConfig, Endpoint, ReversalConfig};
 use iso8583_wire::net::journal::{Journal, ReversalState, SqliteJournal, StoredReversal};
 
-use crate::diagnosis::dialect_for_spec;
 use crate::net_args::{runtime, ConnectArgs};
 use crate::{CliError, Outcome};
 
@@ -107,7 +106,7 @@ fn row_line(r: &StoredReversal) -> String {
 
 fn forward(journal: SqliteJournal, args: &RunArgs) -> Result<Outcome, CliError> {
     let spec = args.connect.spec.load()?.into_owned();
-    let dialect = dialect_for_spec(spec.name());
+    let dialect = spec.dialect();
     let journal: Arc<dyn Journal> = Arc::new(journal);
     let timeout = Duration::from_millis(args.timeout_ms);
     let reversal = ReversalConfig::new(Arc::clone(&journal))

@@ -24,7 +24,6 @@ use iso8583_wire::response::{Diagnosis, Dialect, Lang};
 use iso8583_wire::{Message, MessageView, ReversalReason, Spec};
 use serde::Serialize;
 
-use crate::diagnosis::dialect_for_spec;
 use crate::json::{message_from_json, MessageJson};
 use crate::net_args::{runtime, ConnectArgs};
 use crate::{CliError, Outcome};
@@ -87,7 +86,7 @@ type Progress = Arc<Mutex<HashMap<i64, &'static str>>>;
 /// writing fails.
 pub fn run(args: &SendArgs) -> Result<Outcome, CliError> {
     let spec = args.connect.spec.load()?.into_owned();
-    let dialect = dialect_for_spec(spec.name());
+    let dialect = spec.dialect();
     let journal: Arc<dyn Journal> = match &args.journal {
         Some(path) => Arc::new(
             iso8583_wire::net::journal::SqliteJournal::open(path)

@@ -4,7 +4,7 @@
 //! The per-line path allocates nothing: the line and hex buffers are reused, the message is
 //! read as a borrowed view, and field 39 is classified in place.
 
-use crate::diagnosis::{diagnose, dialect_for_spec, dialect_parser, lang_parser, ReportFormat};
+use crate::diagnosis::{diagnose, dialect_parser, lang_parser, ReportFormat};
 use crate::input::{self, hex_to_bytes};
 use crate::spec_arg::SpecArgs;
 use crate::{CliError, Outcome};
@@ -60,9 +60,7 @@ enum LineForm {
 /// Messages that do not decode are counted, not errors.
 pub fn run(args: &StatsArgs) -> Result<Outcome, CliError> {
     let spec = args.spec.load()?;
-    let dialect = args
-        .dialect
-        .unwrap_or_else(|| dialect_for_spec(spec.name()));
+    let dialect = args.dialect.unwrap_or_else(|| spec.dialect());
     let mut tally = Tally::new();
     let mut buf = Vec::new();
     let path = args.file.as_deref().filter(|p| p.as_os_str() != "-");
