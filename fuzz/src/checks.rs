@@ -12,7 +12,9 @@ use iso8583_wire::spec::{
     BcdPad, BitmapEncoding, BitmappedLayout, Composite, ContentClass as C, Encoding as E,
     LengthPrefix, MessageLayout, MtiEncoding, PrefixEncoding as P, TaggedLayout,
 };
-use iso8583_wire::{FieldSpec, FieldView, Message, MessageView, Mti, Spec};
+use iso8583_wire::{
+    DecodeError, DecodeErrorKind, FieldSpec, FieldView, Message, MessageView, Mti, Spec,
+};
 use std::sync::OnceLock;
 
 /// A check: takes any bytes, returns normally unless the input shows a bug.
@@ -70,13 +72,16 @@ fn exercise_view(view: &MessageView<'_>) {
 
 /// Target `decode`: the first byte chooses a built-in spec, the rest is decoded with it.
 /// Decoding never panics; a decoded message can be read in every way; `Message::decode`
-/// agrees with `MessageView::decode` and with `Message::from_view`.
+/// agrees with `MessageView::decode` and with `Message::from_view`; lenient decoding agrees
+/// with strict decoding (see [`lenient_agrees`]).
 pub fn decode(data: &[u8]) {
     let Some((spec, wire)) = select(data) else {
         return;
     };
     let owned = Message::decode(spec, Bytes::copy_from_slice(wire));
-    match MessageView::decode(spec, wire) {
+    let strict = MessageView::decode(spec, wire);
+    lenient_agrees(spec, wire, &strict);
+    match strict {
         Ok(view) => {
             exercise_view(&view);
             let from_view = Message::from_view(&view);
@@ -94,6 +99,36 @@ pub fn decode(data: &[u8]) {
             let _ = e.to_string();
             assert!(e.offset() <= wire.len());
         }
+    }
+}
+
+/// Lenient decoding of `wire` against its strict decoding: the same view when strict
+/// succeeds, the same error when strict fails on structure; when strict fails on content,
+/// lenient records that fault first (and reads every field, each one readable) or fails on
+/// structure further on. A violation never lies outside the input.
+fn lenient_agrees(spec: &Spec, wire: &[u8], strict: &Result<MessageView<'_>, DecodeError>) {
+    let mut violations = Vec::new();
+    let lenient = MessageView::decode_lenient(spec, wire, &mut violations);
+    match (strict, &lenient) {
+        (Ok(s), Ok(l)) => {
+            assert!(violations.is_empty());
+            assert!(s
+                .fields()
+                .map(|f| (f.number(), f.offset(), f.as_bytes()))
+                .eq(l.fields().map(|f| (f.number(), f.offset(), f.as_bytes()))));
+        }
+        (Ok(_), Err(e)) => panic!("strict decodes, lenient fails: {e}"),
+        (Err(e), _) if !matches!(e.kind(), DecodeErrorKind::InvalidContent { .. }) => {
+            assert_eq!(lenient.as_ref().err(), Some(e));
+        }
+        (Err(e), Ok(l)) => {
+            let first = violations.first().expect("a content fault is recorded");
+            assert_eq!((first.element(), first.offset()), (e.element(), e.offset()));
+            assert!(violations.iter().all(|v| v.offset() < wire.len()));
+            assert!(violations.windows(2).all(|w| w[0].offset() < w[1].offset()));
+            exercise_view(l);
+        }
+        (Err(e), Err(later)) => assert!(later.offset() > e.offset(), "{e} then {later}"),
     }
 }
 
