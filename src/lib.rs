@@ -25,6 +25,9 @@
 //!   buffer.
 //! - [`response`]: what a field 39 value (or a failure with none) means, whose side it is on,
 //!   whether to retry or reverse, and what to check.
+//! - [`value`]: typed values of the common data elements: [`value::Amount`] with its ISO 4217
+//!   currency, [`value::Stan`], [`value::Rrn`], the dates and times, [`value::ProcessingCode`],
+//!   [`value::PosEntryMode`] and [`value::Pan`] (Luhn-checked, masked).
 //! - [`frame`]: length headers and TPDUs around messages on a TCP connection.
 //! - `net` (feature `net`): a client channel with request matching and automatic reversals on a
 //!   SQLite journal, and a server, on tokio.
@@ -46,6 +49,7 @@ pub mod mti;
 pub mod net;
 pub mod response;
 pub mod spec;
+pub mod value;
 pub mod view;
 pub mod violation;
 

@@ -1,6 +1,6 @@
 //! Wall-clock helpers for the fields a channel fills itself: DE7 and the journal's times.
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use crate::value::{Stan, StanGenerator, TransmissionDateTime};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Milliseconds since the Unix epoch (0 for a clock set before 1970).
@@ -13,11 +13,8 @@ pub fn unix_ms(now: SystemTime) -> i64 {
 /// DE7, the transmission date and time `MMDDhhmmss` in UTC, as ISO 8583 asks.
 #[must_use]
 pub fn transmission_time(now: SystemTime) -> String {
-    let t = UtcTime::of_secs(now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()));
-    format!(
-        "{:02}{:02}{:02}{:02}{:02}",
-        t.month, t.day, t.hour, t.minute, t.second
-    )
+    let secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    TransmissionDateTime::from_unix_seconds(secs).to_string()
 }
 
 /// A moment in UTC, split into its calendar parts.
@@ -75,42 +72,29 @@ impl core::fmt::Display for UtcTime {
 /// Hinnant's `civil_from_days` algorithm).
 #[must_use]
 pub const fn civil_date(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    (y, m as u32, d as u32)
+    crate::value::civil_from_days(z)
 }
 
 /// A system trace audit number (DE11) source that is safe to share between tasks: 000001 to
-/// 999999, then 000001 again.
+/// 999999, then 000001 again (a [`StanGenerator`] that hands out text).
 #[derive(Debug)]
-pub struct StanCounter(AtomicU32);
+pub struct StanCounter(StanGenerator);
 
 impl StanCounter {
-    /// A counter whose first number is `first` (taken modulo 999999, 0 becomes 1).
+    /// A counter whose first number is the one after `first` (taken modulo 999999), so 0
+    /// gives 000001.
     #[must_use]
     pub const fn starting_at(first: u32) -> Self {
-        Self(AtomicU32::new(first % 999_999))
+        // `first % 999_999 + 1` is 1 to 999999, so `Stan::new` cannot refuse it.
+        match Stan::new(first % 999_999 + 1) {
+            Ok(stan) => Self(StanGenerator::new(stan)),
+            Err(_) => Self(StanGenerator::new(Stan::MIN)),
+        }
     }
 
     /// The next number, as six digits.
     pub fn next_stan(&self) -> String {
-        let n = self
-            .0
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
-                Some(if n >= 999_999 { 1 } else { n + 1 })
-            })
-            .unwrap_or(0);
-        let n = if n >= 999_999 { 1 } else { n + 1 };
-        format!("{n:06}")
+        self.0.next().to_string()
     }
 }
 
