@@ -67,7 +67,7 @@ fn month_len(month: u8, leap: bool) -> u8 {
 }
 
 fn leap(y: u16) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+    (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400)
 }
 
 /// A month and a day that exist in some year.
@@ -103,7 +103,7 @@ fn luhn_valid(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 proptest! {
