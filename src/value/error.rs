@@ -1,6 +1,6 @@
 //! [`ParseError`]: why text, a serde value or a message field is not a valid value type.
 
-use super::currency::Currency;
+use super::iso4217::Currency;
 use core::fmt;
 
 /// Why text, a serde value or a data element is not a valid value of one of the types in

@@ -11,7 +11,60 @@
 //!
 //! The table is sorted by alpha code (a test checks this), and each numeric code appears once.
 
-use super::currency::Currency;
+/// An active ISO 4217 currency, from the table of every one (ISO 4217 List One, maintained by
+/// SIX; see the module's source for the edition).
+///
+/// Made only from the table ([`Currency::from_alpha`], [`Currency::from_numeric`], `FromStr`),
+/// so every value is a real currency. Shown by its alpha code (`USD`); read from the alpha
+/// code or the three-digit numeric code (`840`) as DE49–DE51 carry it; serde writes the alpha
+/// code and reads either, or the numeric code as an integer.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Currency {
+    alpha: &'static str,
+    numeric: u16,
+    exponent: Option<u8>,
+}
+
+impl Currency {
+    /// A table entry.
+    pub(crate) const fn entry(alpha: &'static str, numeric: u16, exponent: Option<u8>) -> Self {
+        Self {
+            alpha,
+            numeric,
+            exponent,
+        }
+    }
+
+    /// The alpha code, `"USD"`.
+    #[must_use]
+    pub const fn alpha(&self) -> &'static str {
+        self.alpha
+    }
+
+    /// The numeric code, `840`.
+    #[must_use]
+    pub const fn numeric(&self) -> u16 {
+        self.numeric
+    }
+
+    /// The minor-unit exponent: the number of decimal places of the currency's minor unit
+    /// (2 for USD, 0 for JPY, 3 for KWD, 4 for CLF), or `None` where ISO 4217 says "N.A."
+    /// (gold, silver, SDR and other units with no minor unit).
+    #[must_use]
+    pub const fn exponent(&self) -> Option<u8> {
+        self.exponent
+    }
+
+    /// The number of decimal places amounts are written with: the exponent, or 0 for a
+    /// currency without one.
+    #[must_use]
+    pub const fn decimal_places(&self) -> u8 {
+        match self.exponent {
+            Some(e) => e,
+            None => 0,
+        }
+    }
+}
 
 /// One entry.
 const fn c(alpha: &'static str, numeric: u16, exponent: Option<u8>) -> Currency {
