@@ -88,11 +88,24 @@ pub enum DecodeErrorKind {
     InvalidPath,
 }
 
+/// The noun for `n` bytes: "byte" for one, "bytes" otherwise.
+const fn bytes(n: usize) -> &'static str {
+    if n == 1 {
+        "byte"
+    } else {
+        "bytes"
+    }
+}
+
 impl fmt::Display for DecodeErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Truncated { needed, available } => {
-                write!(f, "truncated: needs {needed} bytes, {available} left")
+                write!(
+                    f,
+                    "truncated: needs {needed} {}, {available} left",
+                    bytes(*needed)
+                )
             }
             Self::InvalidLengthPrefix => f.write_str("length prefix is not a number"),
             Self::LengthOutOfRange { len, min, max } => {
@@ -105,7 +118,7 @@ impl fmt::Display for DecodeErrorKind {
                 f.write_str("field present in bitmap but not defined by the spec")
             }
             Self::TrailingBytes { count } => {
-                write!(f, "{count} trailing bytes after the last field")
+                write!(f, "{count} trailing {} after the last field", bytes(*count))
             }
             Self::InvalidTlv => f.write_str("malformed BER-TLV tag or length"),
             Self::InvalidPath => f.write_str("not a subfield path this field can hold"),
@@ -251,7 +264,11 @@ impl fmt::Display for EncodeErrorKind {
             }
             Self::InvalidMti => f.write_str("MTI is not four decimal digits"),
             Self::HeaderLength { expected, actual } => {
-                write!(f, "header is {actual} bytes, the spec declares {expected}")
+                write!(
+                    f,
+                    "header is {actual} {}, the spec declares {expected}",
+                    bytes(*actual)
+                )
             }
             Self::NoTertiaryBitmap => {
                 f.write_str("fields above 128 need a spec with a tertiary bitmap")

@@ -33,6 +33,7 @@
 mod category;
 mod classify_view;
 pub(crate) mod code;
+mod columns;
 mod diagnosis;
 mod outcome;
 mod render;

@@ -85,7 +85,13 @@ fn classifies_96_as_a_switch_fault_in_every_two_character_dialect() {
     ] {
         let diag = classify(d, RESPONSE, b"96");
         assert_eq!(diag.category(), Category::SwitchFault, "{d}");
-        assert_eq!(diag.retry(), Retry::Later, "{d}");
+        // UnionPay's class C forbids an automatic retry; the others advise one later.
+        let retry = if d == Dialect::ChinaUnionPay {
+            Retry::NoAutomatic
+        } else {
+            Retry::Later
+        };
+        assert_eq!(diag.retry(), retry, "{d}");
         assert!(!diag.reversal());
     }
     let cup = classify(Dialect::ChinaUnionPay, RESPONSE, b"96");
@@ -280,7 +286,7 @@ fn serializes_exactly_the_documented_json_keys() {
     assert_eq!(v["dialect"], "cup");
     assert_eq!(v["category"], "switch_fault");
     assert_eq!(v["responsible"], "switch");
-    assert_eq!(v["retry"], "later");
+    assert_eq!(v["retry"], "no_automatic");
     assert_eq!(v["reversal"], false);
     assert_eq!(v["class"], "C");
     assert_eq!(v["flags"], serde_json::json!([]));
@@ -312,7 +318,8 @@ fn renders_short_text_for_the_counter_in_both_languages() {
     assert!(zh.contains("冲正：不需要。"));
     let op = d.render_operator(Lang::Zh);
     assert!(op.contains("排查步骤："));
-    assert!(op.contains("[escalation]"));
+    assert!(op.contains("[上报]"), "{op}");
+    assert!(!op.contains("[escalation]"), "{op}");
 }
 
 /// An ASCII 0210 with only field 39 (`96`): MTI, primary bitmap with bit 39, the code.

@@ -246,15 +246,34 @@ impl Retry {
                 "later, after a few minutes, a few times at most",
                 "几分钟后重试，限制次数",
             ),
-            Self::Immediately => ("now, after a short pause", "可稍后立即重试"),
+            Self::Immediately => ("now, after a short pause", "短暂等待后即可重试"),
             Self::AfterReversal => (
                 "only after the reversal is accepted, as a new transaction",
                 "冲正成功后作为新交易重试",
             ),
             Self::NoAutomatic => (
-                "not automatically: treat it as a decline",
+                "not automatically; treat it as a decline",
                 "不自动重试，按拒绝处理",
             ),
+        };
+        lang.pick(en, zh)
+    }
+}
+
+impl Area {
+    /// A label for people, e.g. "network" or "网络".
+    #[must_use]
+    pub fn label(self, lang: Lang) -> &'static str {
+        let (en, zh) = match self {
+            Self::Network => ("network", "网络"),
+            Self::Server => ("server", "主机"),
+            Self::Software => ("software", "软件"),
+            Self::Configuration => ("configuration", "配置"),
+            Self::People => ("people", "人员操作"),
+            Self::Account => ("account", "账户"),
+            Self::Hardware => ("hardware", "硬件"),
+            Self::Fraud => ("fraud", "欺诈"),
+            Self::Escalation => ("escalation", "上报"),
         };
         lang.pick(en, zh)
     }

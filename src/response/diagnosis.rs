@@ -44,7 +44,8 @@ enum Subject<'t> {
 /// let d = classify(Dialect::ChinaUnionPay, Some(b"0210"), b"96");
 /// assert_eq!(d.category(), Category::SwitchFault);
 /// assert_eq!(d.responsible(), Responsible::Switch);
-/// assert_eq!(d.retry(), Retry::Later);
+/// // Class C: failed, do not retry (automatically).
+/// assert_eq!(d.retry(), Retry::NoAutomatic);
 /// assert!(!d.reversal());
 /// assert_eq!(d.class(), Some("C"));
 /// assert_eq!(d.cashier_prompt(Lang::Zh), "拒绝，交换中心异常，请稍后重试");

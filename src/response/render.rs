@@ -137,7 +137,7 @@ impl fmt::Display for Localized<'_> {
             let category = d.category();
             writeln!(
                 f,
-                "\n{}{} ({category}){}{}",
+                "\n{}{}{}{}",
                 w.category,
                 category.title(lang),
                 w.colon,
@@ -149,7 +149,7 @@ impl fmt::Display for Localized<'_> {
                     f,
                     "{:>2}. [{}] {}{}{}",
                     i + 1,
-                    check.area(),
+                    check.area().label(lang),
                     w.cause,
                     w.colon,
                     check.cause(lang)

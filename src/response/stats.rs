@@ -7,6 +7,7 @@ use serde::ser::{SerializeSeq, SerializeStruct};
 
 use super::category::Category;
 use super::code::{Lang, ResponseCode};
+use super::columns::{left, width};
 use super::diagnosis::Diagnosis;
 use super::outcome::Outcome;
 use crate::mti::Mti;
@@ -63,7 +64,7 @@ enum Key<'t> {
 /// assert_eq!(tally.messages(), 6);
 /// assert_eq!(tally.category(Category::Approved), 2);
 /// assert_eq!(tally.codes()[0].diagnosis().code().map(|c| c.to_string()), Some("00".into()));
-/// assert!(tally.render(Lang::En).contains("switch_fault"));
+/// assert!(tally.render(Lang::En).contains("Switch or host fault"));
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Tally<'t> {
@@ -208,7 +209,9 @@ impl<'t> Tally<'t> {
         }
     }
 
-    /// A plain-text report: totals, then each category and each code with its count and share.
+    /// A plain-text report: totals, then each category and each code with its count and share,
+    /// in aligned columns (with the `unicode-width` feature, a Chinese character counts two
+    /// columns, as a terminal shows it).
     #[must_use]
     pub fn render(&self, lang: Lang) -> String {
         let diagnosed = self.diagnosed();
@@ -236,52 +239,84 @@ impl<'t> Tally<'t> {
         };
         let mut out = String::new();
         let pct = |n: u64, whole: u64| 100.0 * Self::share(n, whole);
-        let _ = writeln!(out, "{l_msgs:<28} {:>10}", self.messages);
-        let _ = writeln!(
-            out,
-            "{l_fail:<28} {:>10} {:>6.1}%",
-            self.decode_failures,
-            pct(self.decode_failures, self.messages)
-        );
-        let _ = writeln!(
-            out,
-            "{l_resp:<28} {:>10} {:>6.1}%",
-            self.responses_without_field_39,
-            pct(self.responses_without_field_39, self.messages)
-        );
-        let _ = writeln!(
-            out,
-            "{l_other:<28} {:>10} {:>6.1}%",
-            self.others_without_field_39,
-            pct(self.others_without_field_39, self.messages)
-        );
-        let _ = writeln!(out, "{l_diag:<28} {diagnosed:>10}");
-        let _ = writeln!(out, "\n{l_cat:<20} {:>10} {:>7}", "", "");
-        for &c in Category::ALL {
-            let n = self.category(c);
-            if n > 0 {
-                let _ = writeln!(
-                    out,
-                    "{:<20} {n:>10} {:>6.1}%  {}",
-                    c.as_str(),
-                    pct(n, diagnosed),
-                    c.title(lang)
-                );
+        let totals = [
+            (l_msgs, self.messages, None),
+            (
+                l_fail,
+                self.decode_failures,
+                Some(pct(self.decode_failures, self.messages)),
+            ),
+            (
+                l_resp,
+                self.responses_without_field_39,
+                Some(pct(self.responses_without_field_39, self.messages)),
+            ),
+            (
+                l_other,
+                self.others_without_field_39,
+                Some(pct(self.others_without_field_39, self.messages)),
+            ),
+            (l_diag, diagnosed, None),
+        ];
+        let w_total = totals.iter().map(|t| width(t.0)).max().unwrap_or(0);
+        for (label, n, share) in totals {
+            let _ = write!(out, "{} {n:>10}", left(label, w_total));
+            match share {
+                Some(p) => {
+                    let _ = writeln!(out, " {p:>6.1}%");
+                }
+                None => {
+                    let _ = writeln!(out);
+                }
             }
         }
+        let shown: Vec<(Category, u64)> = Category::ALL
+            .iter()
+            .map(|&c| (c, self.category(c)))
+            .filter(|&(_, n)| n > 0)
+            .collect();
+        let w_cat = shown
+            .iter()
+            .map(|(c, _)| width(c.title(lang)))
+            .chain([width(l_cat)])
+            .max()
+            .unwrap_or(0);
+        let _ = writeln!(out, "\n{l_cat}");
+        for (c, n) in shown {
+            let _ = writeln!(
+                out,
+                "{} {n:>10} {:>6.1}%",
+                left(c.title(lang), w_cat),
+                pct(n, diagnosed)
+            );
+        }
+        let codes = self.codes();
+        let names: Vec<String> = codes
+            .iter()
+            .map(|cc| {
+                let d = cc.diagnosis;
+                match (d.code(), d.outcome()) {
+                    (Some(code), _) => code.to_string(),
+                    (None, Some(o)) => o.as_str().to_owned(),
+                    (None, None) => String::new(),
+                }
+            })
+            .collect();
+        let w_name = names.iter().map(|n| width(n)).chain([6]).max().unwrap_or(6);
+        let w_code_cat = codes
+            .iter()
+            .map(|cc| width(cc.diagnosis.category().title(lang)))
+            .max()
+            .unwrap_or(0);
         let _ = writeln!(out, "\n{l_code}");
-        for cc in self.codes() {
+        for (cc, name) in codes.iter().zip(&names) {
             let d = cc.diagnosis;
-            let name = match (d.code(), d.outcome()) {
-                (Some(code), _) => code.to_string(),
-                (None, Some(o)) => o.as_str().to_owned(),
-                (None, None) => String::new(),
-            };
             let reason = if d.is_reversal_reason() { l_reason } else { "" };
             let _ = writeln!(
                 out,
-                "{name:<6} {:<20} {:>10} {:>6.1}%  {}{reason}",
-                d.category().as_str(),
+                "{} {} {:>10} {:>6.1}%  {}{reason}",
+                left(name, w_name),
+                left(d.category().title(lang), w_code_cat),
                 cc.count,
                 pct(cc.count, diagnosed),
                 d.meaning_in(lang),

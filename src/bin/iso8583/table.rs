@@ -21,8 +21,8 @@ pub fn write_message(
 ) -> io::Result<()> {
     writeln!(
         out,
-        "Message  {} bytes, spec {}",
-        view.as_bytes().len(),
+        "Message  {}, spec {}",
+        count(view.as_bytes().len(), "byte", "bytes"),
         view.spec().name()
     )?;
     if view.spec().layout().header_length > 0 {
@@ -60,35 +60,27 @@ pub fn write_message(
             None => {}
         }
     }
-    let width = |header: &str, cell: fn(&Row) -> &str| {
-        rows.iter()
-            .map(|r| cell(r).chars().count())
-            .chain([header.len()])
-            .max()
-            .unwrap_or(0)
-    };
-    let w_number = width("DE", |r| r.cells()[0]);
-    let w_name = width("Name", |r| r.cells()[1]);
-    let w_format = width("Format", |r| r.cells()[2]);
-    let w_len = width("Len", |r| r.cells()[3]);
-    writeln!(out)?;
-    writeln!(
-        out,
-        "{:>w_number$}  {:<w_name$}  {:<w_format$}  {:>w_len$}  Value",
-        "DE", "Name", "Format", "Len"
-    )?;
-    for r in &rows {
+    let mut table = Table::new(&[
+        ("DE", Align::Right),
+        ("Name", Align::Left),
+        ("Format", Align::Left),
+        ("Len", Align::Right),
+        ("Value", Align::Left),
+    ]);
+    for r in rows {
         match r {
-            Row::Error(text) => writeln!(out, "{:>w_number$}  {text}", "")?,
-            _ => {
-                let [number, name, format, len, value] = r.cells();
-                writeln!(
-                    out,
-                    "{number:>w_number$}  {name:<w_name$}  {format:<w_format$}  {len:>w_len$}  {value}"
-                )?;
-            }
+            Row::Error(text) => table.note(text),
+            Row::Field {
+                number,
+                name,
+                format,
+                len,
+                value,
+            } => table.row(vec![number, name, format, len, value]),
         }
     }
+    writeln!(out)?;
+    table.write(out)?;
     if let Some(d) = diagnosis {
         writeln!(out)?;
         write_diagnosis(out, d)?;
@@ -96,13 +88,15 @@ pub fn write_message(
     Ok(())
 }
 
-/// The short diagnosis block: `Response 96: System malfunction — category switch_fault,
-/// retry: …, reversal: …`, then what to tell the cashier.
+/// The short diagnosis block, in sentences: `Response 96: System malfunction. Category: Switch
+/// or host fault. Retry: later, …. Reversal: not needed.`, then what to tell the cashier.
 fn write_diagnosis(out: &mut impl Write, localized: Localized<'_>) -> io::Result<()> {
     let d = localized.diagnosis();
     let lang = localized.lang();
     let code = d.code().map(|c| c.to_string()).unwrap_or_default();
     let reason = d.is_reversal_reason();
+    let category = d.category().title(lang);
+    let retry = d.retry().label(lang);
     match lang {
         Lang::En => {
             let reversal = if d.reversal() { "due" } else { "not needed" };
@@ -113,10 +107,8 @@ fn write_diagnosis(out: &mut impl Write, localized: Localized<'_>) -> io::Result
             };
             writeln!(
                 out,
-                "{what} {code}: {} — category {}, retry: {}, reversal: {reversal}",
+                "{what} {code}: {}. Category: {category}. Retry: {retry}. Reversal: {reversal}.",
                 d.meaning(),
-                d.category(),
-                d.retry()
             )?;
             writeln!(out, "Cashier  {}", d.cashier_prompt(lang))
         }
@@ -125,10 +117,8 @@ fn write_diagnosis(out: &mut impl Write, localized: Localized<'_>) -> io::Result
             let what = if reason { "冲正原因" } else { "应答码" };
             writeln!(
                 out,
-                "{what} {code}：{} — 类别 {}，重试：{}，冲正：{reversal}",
+                "{what} {code}：{}。类别：{category}。重试：{retry}。冲正：{reversal}。",
                 d.meaning_zh(),
-                d.category(),
-                d.retry().label(lang)
             )?;
             writeln!(out, "收银提示 {}", d.cashier_prompt(lang))
         }
@@ -172,8 +162,9 @@ fn push_nodes(
     }
 }
 
-/// Writes a failed message as one line: `Error    DE35 at byte 87: length 38 outside 0..=37
-/// (length_out_of_range)`, with the input line when known.
+/// Writes a failed message as one line: `Error    DE35 at byte 87: length 38 outside 0..=37`,
+/// with the input line when known. (The kind's name, `length_out_of_range`, is for JSON; the
+/// message says the same in words.)
 ///
 /// # Errors
 /// Whatever writing to `out` returns.
@@ -182,13 +173,7 @@ pub fn write_failure(out: &mut impl Write, failure: &Failure) -> io::Result<()> 
     if let Some(line) = failure.line {
         write!(out, "line {line}: ")?;
     }
-    writeln!(
-        out,
-        "{}: {} ({})",
-        failure.place(),
-        failure.message,
-        failure.kind
-    )
+    writeln!(out, "{}: {}", failure.place(), failure.message)
 }
 
 enum Row {
@@ -201,21 +186,6 @@ enum Row {
     },
     /// Why the subfields of the field above could not be read.
     Error(String),
-}
-
-impl Row {
-    fn cells(&self) -> [&str; 5] {
-        match self {
-            Self::Field {
-                number,
-                name,
-                format,
-                len,
-                value,
-            } => [number, name, format, len, value],
-            Self::Error(_) => ["", "", "", "", ""],
-        }
-    }
 }
 
 /// The bitmaps as read, one 16-digit hex group each.
@@ -277,4 +247,134 @@ fn describe_mti(mti: Mti) -> String {
         _ => "reserved origin",
     };
     format!("{class}, {function}, {origin}")
+}
+
+/// `n` and the noun for it, singular for one: `1 byte`, `2 bytes`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// How the cells of a column line up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Align {
+    /// Padded on the right.
+    Left,
+    /// Padded on the left (numbers).
+    Right,
+}
+
+/// The number of terminal columns `text` takes: East Asian wide characters (Chinese, Japanese
+/// and Korean ideographs, full-width forms) take two, as a terminal draws them.
+pub fn display_width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// Rows of cells written in aligned columns, two spaces apart, under a header line.
+///
+/// Widths are display widths ([`display_width`]), so Chinese names and values stay aligned.
+/// The last column is not padded. A note is a line of its own,
+/// indented to the second column (an error about the row above).
+pub struct Table {
+    columns: Vec<(String, Align)>,
+    lines: Vec<Line>,
+}
+
+enum Line {
+    Cells(Vec<String>),
+    Note(String),
+}
+
+impl Table {
+    /// A table with these column headers and alignments.
+    pub fn new(columns: &[(&str, Align)]) -> Self {
+        Self {
+            columns: columns.iter().map(|&(h, a)| (h.to_owned(), a)).collect(),
+            lines: Vec::new(),
+        }
+    }
+
+    /// Adds a row; missing cells are empty, extra cells are dropped.
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.lines.push(Line::Cells(cells));
+    }
+
+    /// Adds a note line under the last row.
+    pub fn note(&mut self, text: String) {
+        self.lines.push(Line::Note(text));
+    }
+
+    /// The width of each column: its widest cell or header.
+    fn widths(&self) -> Vec<usize> {
+        self.columns
+            .iter()
+            .enumerate()
+            .map(|(i, (header, _))| {
+                self.lines
+                    .iter()
+                    .filter_map(|l| match l {
+                        Line::Cells(cells) => cells.get(i).map(|c| display_width(c)),
+                        Line::Note(_) => None,
+                    })
+                    .chain([display_width(header)])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect()
+    }
+
+    /// Writes the header and every line.
+    ///
+    /// # Errors
+    /// Whatever writing to `out` returns.
+    pub fn write(&self, out: &mut impl Write) -> io::Result<()> {
+        let widths = self.widths();
+        let header: Vec<&str> = self.columns.iter().map(|(h, _)| h.as_str()).collect();
+        self.write_cells(out, &header, &widths)?;
+        for line in &self.lines {
+            match line {
+                Line::Cells(cells) => {
+                    let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
+                    self.write_cells(out, &cells, &widths)?;
+                }
+                Line::Note(text) => {
+                    let indent = widths.first().map_or(0, |w| w + 2);
+                    writeln!(out, "{:indent$}{text}", "")?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn write_cells(
+        &self,
+        out: &mut impl Write,
+        cells: &[&str],
+        widths: &[usize],
+    ) -> io::Result<()> {
+        let mut line = String::new();
+        let last = self.columns.len().saturating_sub(1);
+        for (i, ((_, align), width)) in self.columns.iter().zip(widths).enumerate() {
+            let cell = cells.get(i).copied().unwrap_or("");
+            let fill = " ".repeat(width.saturating_sub(display_width(cell)));
+            if i > 0 {
+                line.push_str("  ");
+            }
+            match align {
+                Align::Right => {
+                    line.push_str(&fill);
+                    line.push_str(cell);
+                }
+                Align::Left if i == last => line.push_str(cell),
+                Align::Left => {
+                    line.push_str(cell);
+                    line.push_str(&fill);
+                }
+            }
+        }
+        writeln!(out, "{line}")
+    }
 }
