@@ -31,7 +31,22 @@
 //! - [`frame`]: length headers and TPDUs around messages on a TCP connection.
 //! - `net` (feature `net`): a client channel with request matching and automatic reversals on a
 //!   SQLite journal, and a server, on tokio.
+//!
+//! # Cargo features
+//!
+//! No feature is on by default: without any, the crate is the codec, the response-code taxonomy
+//! and the framing, with the six core dependencies. Items that need a feature say so in these
+//! docs.
+//!
+//! | feature | what it enables |
+//! | --- | --- |
+//! | `jpos` | `Spec::from_jpos_xml`: importing jPOS GenericPackager XML files (quick-xml) |
+//! | `net` | the `net` module: an async client channel (request matching, keep-alive, reconnect, pools), automatic store-and-forward reversals on a SQLite journal, and a server, on tokio |
+//! | `tls` | TLS for `net` connections and servers, through rustls; turns on `net` |
+//! | `unicode-width` | text tables ([`response::Tally::render`], the command line) count East Asian wide characters as two columns, so that Chinese text stays aligned |
+//! | `cli` | the `iso8583` command-line tool (`decode`, `encode`, `explain`, `stats`, `send`, `serve`, `saf`); turns on `jpos`, `net` and `unicode-width` |
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc(test(attr(deny(warnings))))]
 
 pub mod bitmap;
