@@ -316,6 +316,18 @@ fn rejects_trailing_bytes() {
     w.extend_from_slice(b"00");
     let kind = DecodeErrorKind::TrailingBytes { count: 2 };
     assert_decode_err(ascii(), &w, kind, Element::Field(49), 164);
+    assert_eq!(kind.to_string(), "2 trailing bytes after the last field");
+}
+
+#[test]
+fn words_one_byte_in_the_singular() {
+    let one = DecodeErrorKind::TrailingBytes { count: 1 };
+    assert_eq!(one.to_string(), "1 trailing byte after the last field");
+    let short = DecodeErrorKind::Truncated {
+        needed: 1,
+        available: 0,
+    };
+    assert_eq!(short.to_string(), "truncated: needs 1 byte, 0 left");
 }
 
 /// An error about a later field of a message that carries a PAN shows no field content.
