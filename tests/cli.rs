@@ -40,10 +40,10 @@ DE  Name                                       Format  Len  Value
 22  Point-of-service entry mode                n 3       3  051
 25  Point-of-service condition code            n 2       2  00
 35  Track 2 data                               z..37    37  424242******4242=********************
-      pan  Primary account number                       16  424242******4242
-      expiry  Expiry date (YYMM)                         4  2912
-      service_code  Service code                         3  201
-      discretionary  Discretionary data                 13  [HIDDEN]
+      Primary account number                            16  424242******4242
+      Expiry date (YYMM)                                 4  2912
+      Service code                                       3  201
+      Discretionary data                                13  [HIDDEN]
 37  Retrieval reference number (RRN)           an 12    12  123456789012
 38  Authorization ID response (approval code)  an 6      6  ABC123
 39  Response code                              an 2      2  96
@@ -759,7 +759,7 @@ fn decodes_binary2_frames_of_the_cup_sample() {
         "\n      9F02  Amount, authorised                                6  000000000001\n"
     ));
     assert!(table.stdout.contains(
-        "\n      pan  Primary account number                            16  836214******6336\n"
+        "\n      Primary account number                                 16  836214******6336\n"
     ));
 
     // A raw capture: keep-alive, the frame, a keep-alive, the frame again.
@@ -892,8 +892,8 @@ fn shows_malformed_composite_without_failing_the_message() {
         &["decode", "--frame", "binary2", "--spec", "cup-pos-tpdu"],
         bad.as_bytes(),
     );
-    assert!(table.stdout.contains(
-        "\n    error in 55 at byte 151: truncated: needs 10 bytes, 9 left (truncated)\n64  "
-    ));
+    assert!(table
+        .stdout
+        .contains("\n    error in 55 at byte 151: truncated: needs 10 bytes, 9 left\n64  "));
     assert_eq!(table.code, 0);
 }

@@ -3,6 +3,7 @@
 
 use crate::json::Failure;
 use crate::subfields::{FieldTree, Node};
+use iso8583_wire::composite::FieldId;
 use iso8583_wire::response::{Lang, Localized};
 use iso8583_wire::{FieldSpec, FieldView, MessageView, Mti};
 use std::io::{self, Write};
@@ -54,8 +55,8 @@ pub fn write_message(
         match &tree.subfields {
             Some(Ok(nodes)) => push_nodes(&mut rows, nodes, 1, &value),
             Some(Err(e)) => rows.push(Row::Error(format!(
-                "error in {} at byte {}: {} ({})",
-                e.path, e.offset, e.message, e.kind
+                "error in {} at byte {}: {}",
+                e.path, e.offset, e.message
             ))),
             None => {}
         }
@@ -136,8 +137,13 @@ fn push_nodes(
         let name = node.name();
         let id = node.id();
         let indent = "  ".repeat(depth);
+        // A track 2 part is shown by its name alone: its id (`service_code`) is the path for
+        // code and JSON, and the name says the same in words.
+        let is_part = matches!(node.view.sub_id(), Some(FieldId::Part(_)));
         let label = if name.is_empty() || name == id {
             format!("{indent}{id}")
+        } else if is_part {
+            format!("{indent}{name}")
         } else {
             format!("{indent}{id}  {name}")
         };

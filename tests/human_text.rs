@@ -240,8 +240,20 @@ fn snake_token(text: &str) -> Option<&str> {
 
 #[test]
 fn writes_human_output_without_snake_case_tokens() {
+    let sample = include_str!("../specs/samples/0210-declined-96.txt").trim();
+    let cup = include_str!("../specs/samples/cup-pos-tpdu-0200.hex").trim();
     for args in [
-        &["explain", "96", "--dialect", "cup"][..],
+        &["decode", sample][..],
+        &["decode", "--lang", "zh", sample],
+        &[
+            "decode",
+            "--frame",
+            "binary2",
+            "--spec",
+            "cup-pos-tpdu",
+            cup,
+        ],
+        &["explain", "96", "--dialect", "cup"],
         &["explain", "96", "--dialect", "cup", "--lang", "zh"],
         &["explain", "00"],
         &["explain", "--outcome", "no-response", "--lang", "zh"],
