@@ -42,9 +42,7 @@ fn grid(line: &str) -> Vec<char> {
     let mut cells = Vec::new();
     for c in line.chars() {
         cells.push(c);
-        for _ in 1..columns(c) {
-            cells.push('\u{0}');
-        }
+        cells.extend(std::iter::repeat_n('\u{0}', columns(c) - 1));
     }
     cells
 }

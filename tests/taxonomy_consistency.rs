@@ -141,6 +141,9 @@ fn says_keep_card(prompt: &str, lang: Lang) -> bool {
     }
 }
 
+/// A test of what a prompt says, in a language.
+type Detector = fn(&str, Lang) -> bool;
+
 /// What kind of value a subject is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -301,13 +304,13 @@ fn check(s: &Subject) -> Vec<String> {
             ));
         }
         match p_en {
-            Some(ClassPolicy::Success) => {
-                if category != Category::Approved || retry != Retry::NotApplicable {
-                    fail(&format!(
-                        "class {name} is a success, but the category is {category} and the \
-                         retry advice {retry}"
-                    ));
-                }
+            Some(ClassPolicy::Success)
+                if category != Category::Approved || retry != Retry::NotApplicable =>
+            {
+                fail(&format!(
+                    "class {name} is a success, but the category is {category} and the retry \
+                     advice {retry}"
+                ));
             }
             Some(ClassPolicy::DoNotRetry) if REPEAT.contains(&retry) => fail(&format!(
                 "class {name} says do not retry, but the retry advice is {retry} (§3.1 line 171, \
@@ -414,7 +417,7 @@ fn check(s: &Subject) -> Vec<String> {
 
     // The cashier prompt: both languages say the same, and neither contradicts the advice.
     let (en, zh) = (s.prompt(Lang::En), s.prompt(Lang::Zh));
-    let pairs: [(&str, fn(&str, Lang) -> bool); 5] = [
+    let pairs: [(&str, Detector); 5] = [
         ("invites a retry", invites_retry),
         ("forbids a retry", forbids_retry),
         ("asks for a sign-on", mentions_sign_on),
