@@ -164,7 +164,8 @@ fn tallies_categories_codes_and_failures() {
     assert_eq!(reason["category"], "timeout");
 
     let text = tally.render(Lang::En);
-    assert!(text.contains("switch_fault"), "{text}");
+    assert!(text.contains("Switch or host fault"), "{text}");
+    assert!(!text.contains("switch_fault"), "{text}");
     assert!(text.contains("60.0%"), "{text}");
     assert!(text.contains("(reversal reason)"), "{text}");
 
