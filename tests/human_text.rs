@@ -260,4 +260,19 @@ fn writes_human_output_without_snake_case_tokens() {
         let out = run(args);
         assert_eq!(snake_token(&out), None, "{args:?}:\n{out}");
     }
+    // The stats report, in both languages, over responses of several categories.
+    let dir = std::env::temp_dir().join(format!("iso8583-words-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("day.log");
+    let lines: Vec<String> = ["96", "00", "51", "05"]
+        .iter()
+        .map(|code| sample.replace("ABC12396", &format!("ABC123{code}")))
+        .collect();
+    std::fs::write(&log, lines.join("\n")).unwrap();
+    for lang in ["en", "zh"] {
+        let out = run(&["stats", "--lang", lang, log.to_str().unwrap()]);
+        assert!(out.contains("51"), "{out}");
+        assert_eq!(snake_token(&out), None, "stats --lang {lang}:\n{out}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }

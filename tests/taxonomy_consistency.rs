@@ -331,6 +331,16 @@ fn check(s: &Subject) -> Vec<String> {
             }
             _ => {}
         }
+        // A class that has the cashier act on a fraud or security decline has the card kept
+        // (§3.1 line 172: "retain card"; §3.2 lines 187-216).
+        if p_en == Some(ClassPolicy::OperatorActs)
+            && category == Category::FraudSecurity
+            && !flags.contains(Flag::PickUp)
+        {
+            fail(&format!(
+                "class {name}: the cashier acts on a fraud decline, but the card is not kept"
+            ));
+        }
         if p_en != Some(ClassPolicy::Success) && category == Category::Approved {
             fail(&format!("an approval in class {name}, which is no success"));
         }
