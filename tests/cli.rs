@@ -526,7 +526,7 @@ fn explains_98_differently_in_cup_and_iso8583_1987() {
     let text = run(&["explain", "98", "--dialect", "cup"], b"");
     assert_eq!(
         text.stdout,
-        "98  Card issuer timed out: try again\nUnionPay centre received no response from the card issuer [class E: Failed, system fault, do not retry]\nWhose side: the card issuer. Retry: not automatically; treat it as a decline. Reversal: not needed.\n"
+        "98  Card issuer timed out: try again\nUnionPay centre received no response from the card issuer [class E: Failed, system fault, do not retry]\nWhose side: the card issuer. Retry: not automatically; treat it as a decline, and try again only as a new transaction. Reversal: not needed.\n"
     );
 }
 

@@ -156,7 +156,7 @@ fn aligns_a_field_table_with_chinese_names() {
     );
     // The diagnosis is in sentences, in Chinese, with no snake_case token.
     assert!(
-        out.contains("应答码 96：（银联处理中心）系统异常、失效。类别：交换中心或主机故障。重试：不自动重试，按拒绝处理。冲正：不需要。"),
+        out.contains("应答码 96：（银联处理中心）系统异常、失效。类别：交换中心或主机故障。重试：不自动重试，按拒绝处理；如需再试，请作为新交易发起。冲正：不需要。"),
         "{out}"
     );
     assert_eq!(snake_token(&out), None, "{out}");

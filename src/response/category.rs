@@ -138,7 +138,8 @@ named_enum! {
         Immediately = "immediately",
         /// Only after the reversal is accepted, as a new transaction.
         AfterReversal = "after_reversal",
-        /// Not automatically: treat it as a decline.
+        /// Not automatically: treat it as a decline; a person may try again later as a new
+        /// transaction (China UnionPay classes C and E, reserved codes).
         NoAutomatic = "no_automatic",
     }
 }
@@ -252,8 +253,8 @@ impl Retry {
                 "冲正成功后作为新交易重试",
             ),
             Self::NoAutomatic => (
-                "not automatically; treat it as a decline",
-                "不自动重试，按拒绝处理",
+                "not automatically; treat it as a decline, and try again only as a new transaction",
+                "不自动重试，按拒绝处理；如需再试，请作为新交易发起",
             ),
         };
         lang.pick(en, zh)
