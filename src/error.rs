@@ -5,6 +5,10 @@
 
 use core::fmt;
 
+mod validation;
+
+pub use validation::{RuleViolation, RuleViolationKind, StrictEncodeError, ValidationError};
+
 /// The part of a message an error is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -335,8 +339,13 @@ impl EncodeError {
 
 /// A problem in a spec file or a spec built in code.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{}{message}", field.map(|n| format!("field {n}: ")).unwrap_or_default())]
+#[error(
+    "{}{}{message}",
+    mti.map(|m| format!("messages.\"{m}\": ")).unwrap_or_default(),
+    field.map(|n| format!("field {n}: ")).unwrap_or_default()
+)]
 pub struct SpecError {
+    mti: Option<crate::mti::Mti>,
     field: Option<u16>,
     message: String,
 }
@@ -346,9 +355,24 @@ impl SpecError {
     #[must_use]
     pub fn new(field: Option<u16>, message: impl Into<String>) -> Self {
         Self {
+            mti: None,
             field,
             message: message.into(),
         }
+    }
+
+    /// The same error, about the message rules of message type `mti` (the spec file's
+    /// `[messages."MTI"]` table).
+    #[must_use]
+    pub fn in_rules_of(mut self, mti: crate::mti::Mti) -> Self {
+        self.mti = Some(mti);
+        self
+    }
+
+    /// The message type whose rules the problem is in, if it is in a rule table.
+    #[must_use]
+    pub const fn mti(&self) -> Option<crate::mti::Mti> {
+        self.mti
     }
 
     /// The field the problem is in, if it is in one.

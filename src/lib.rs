@@ -22,7 +22,8 @@
 //!   [`FieldView`] reads a field as bytes, `&str`, text in a caller's buffer, or a number;
 //!   [`composite`] reads subfields (`"55.9F02"`, `"35.pan"`, `"60.2"`).
 //! - [`Message`]: the owned form, built field by field or from a view, encoded into a reused
-//!   buffer.
+//!   buffer; [`Message::validate`] checks it against the data elements its spec declares
+//!   mandatory, conditional or optional for its message type ([`spec::MessageRules`]).
 //! - [`response`]: what a field 39 value (or a failure with none) means, whose side it is on,
 //!   whether to retry or reverse, and what to check.
 //! - [`value`]: typed values of the common data elements: [`value::Amount`] with its ISO 4217
@@ -72,7 +73,10 @@ pub use bitmap::Bitmap;
 /// The bit-vector crate [`Bitmap::as_bits`] hands out slices of, re-exported so that callers
 /// use the same version.
 pub use bitvec;
-pub use error::{DecodeError, DecodeErrorKind, Element, EncodeError, EncodeErrorKind, SpecError};
+pub use error::{
+    DecodeError, DecodeErrorKind, Element, EncodeError, EncodeErrorKind, RuleViolation,
+    RuleViolationKind, SpecError, StrictEncodeError, ValidationError,
+};
 pub use message::{Message, ReversalReason};
 pub use mti::Mti;
 pub use spec::{FieldSpec, Spec};

@@ -4,6 +4,7 @@ mod encode;
 mod head;
 mod reversal;
 mod subfields;
+mod validate;
 mod write;
 
 pub use reversal::ReversalReason;

@@ -9,6 +9,7 @@ mod composite;
 pub(crate) mod field;
 #[cfg(feature = "jpos")]
 mod jpos;
+mod rules;
 mod toml_file;
 
 pub use composite::{BitmappedLayout, Composite, TaggedLayout};
@@ -16,9 +17,11 @@ pub use field::{
     BcdPad, ContentClass, Encoding, FieldSpec, LengthPrefix, Mask, Padding, PrefixCounts,
     PrefixEncoding,
 };
+pub use rules::{MessageRules, Presence};
 
 use crate::error::SpecError;
 use crate::format::FieldTable;
+use crate::mti::Mti;
 use crate::response::code::Dialect;
 use core::sync::atomic::{AtomicU64, Ordering};
 use serde::{Deserialize, Serialize};
@@ -151,6 +154,8 @@ pub struct Spec {
     table: FieldTable,
     /// The response-code dictionary its file declares, if it declares one.
     dialect: Option<Dialect>,
+    /// The message rules by message type, sorted by MTI (see [`Spec::with_rules`]).
+    rules: Vec<(Mti, MessageRules)>,
     /// A number no spec built apart from this one has (its clones share it, as they share
     /// its fields), never 0: what a value checked against this spec remembers of it.
     id: u64,
@@ -167,6 +172,7 @@ impl PartialEq for Spec {
             && self.description == other.description
             && self.layout == other.layout
             && self.table == other.table
+            && self.rules == other.rules
     }
 }
 
@@ -208,6 +214,7 @@ impl Spec {
             table: FieldTable::compile(table)
                 .ok_or_else(|| SpecError::new(None, "field table of the wrong size"))?,
             dialect: None,
+            rules: Vec::new(),
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         })
     }
@@ -256,9 +263,14 @@ impl Spec {
 
     /// Loads a spec from the TOML format of the files in `specs/`.
     ///
+    /// A `[messages."MTI"]` table declares the rules of one message type (see
+    /// [`Spec::with_rules`]): `mandatory`, `conditional` and `optional` lists of field numbers.
+    ///
     /// # Errors
     /// A [`SpecError`] naming the field and the problem when the text is not valid TOML, uses an
-    /// unknown key or value, or describes an inconsistent field (see [`Spec::new`]).
+    /// unknown key or value, or describes an inconsistent field (see [`Spec::new`]); naming
+    /// the message type too when a `messages` key is not four digits or its rules list a
+    /// number outside 2–192, a number twice, or a field the spec does not define.
     pub fn from_toml_str(text: &str) -> Result<Self, SpecError> {
         toml_file::from_toml_str(text)
     }

@@ -215,9 +215,9 @@ impl<'a> MessageView<'a> {
         ])
     }
 
-    /// The data elements present as the bitmap writes them: field 1 the top bit of the first
-    /// word (`data` keeps them bit-reversed).
-    const fn wire_words(&self) -> [u64; 3] {
+    /// The data elements present as the bitmap writes them, without the bitmap flags: field
+    /// 1 the top bit of the first word (`data` keeps them bit-reversed).
+    pub(crate) const fn wire_words(&self) -> [u64; 3] {
         let [a, b, c] = self.data;
         [a.reverse_bits(), b.reverse_bits(), c.reverse_bits()]
     }

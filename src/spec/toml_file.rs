@@ -1,12 +1,14 @@
 //! Reading specs from the TOML files of `specs/`.
 
 use super::field::default_padding;
+use super::rules::MessageRules;
 use super::{
     BcdPad, BitmapEncoding, BitmappedLayout, Composite, ContentClass, Encoding, FieldSpec,
     LengthPrefix, Mask, MessageLayout, MtiEncoding, Padding, PrefixCounts, PrefixEncoding, Spec,
     TaggedLayout,
 };
 use crate::error::SpecError;
+use crate::mti::Mti;
 use crate::response::code::Dialect;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -25,6 +27,20 @@ struct SpecFile {
     defaults: toml::Table,
     #[serde(default)]
     fields: BTreeMap<String, toml::Table>,
+    #[serde(default)]
+    messages: BTreeMap<String, toml::Table>,
+}
+
+/// One `[messages."MTI"]` table.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    #[serde(default)]
+    mandatory: Vec<u16>,
+    #[serde(default)]
+    conditional: Vec<u16>,
+    #[serde(default)]
+    optional: Vec<u16>,
 }
 
 #[derive(Deserialize, Default)]
@@ -108,17 +124,34 @@ pub(super) fn from_toml_str(text: &str) -> Result<Spec, SpecError> {
             .map_err(|_| SpecError::new(None, format!("field key `{key}` is not a number")))?;
         fields.push((n, field_from_table(n, &file.defaults, table, 0)?));
     }
-    let spec = Spec::new(&file.name, layout, fields)?.with_description(&file.description);
-    match file.dialect {
-        None => Ok(spec),
-        Some(name) => match name.parse::<Dialect>() {
-            Ok(dialect) => Ok(spec.with_dialect(dialect)),
-            Err(e) => Err(SpecError::new(
-                None,
-                format!("unknown dialect `{name}`: expected one of {}", e.expected()),
-            )),
-        },
+    let mut spec = Spec::new(&file.name, layout, fields)?.with_description(&file.description);
+    if let Some(name) = file.dialect {
+        match name.parse::<Dialect>() {
+            Ok(dialect) => spec = spec.with_dialect(dialect),
+            Err(e) => {
+                return Err(SpecError::new(
+                    None,
+                    format!("unknown dialect `{name}`: expected one of {}", e.expected()),
+                ))
+            }
+        }
     }
+    for (key, table) in file.messages {
+        let mti = Mti::from_text(&key).ok_or_else(|| {
+            SpecError::new(
+                None,
+                format!("messages key `{key}` is not a message type of four digits"),
+            )
+        })?;
+        let in_rules = |e: SpecError| e.in_rules_of(mti);
+        let raw: RulesFile = toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| in_rules(SpecError::new(None, e.message())))?;
+        let rules =
+            MessageRules::new(&raw.mandatory, &raw.conditional, &raw.optional).map_err(in_rules)?;
+        spec = spec.with_rules(mti, rules)?;
+    }
+    Ok(spec)
 }
 
 /// How deep subfields may nest in a spec file.
