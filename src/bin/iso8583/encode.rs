@@ -1,12 +1,14 @@
 //! `iso8583 encode`: JSON objects in the form `decode --format json` prints, one per line, to
-//! upper-case hex, one message per line.
+//! upper-case hex, one message per line. With `--strict`, a message that breaks its spec's
+//! message rules is not encoded: every missing and unexpected element is reported on standard
+//! error.
 
 use crate::input::{self, push_hex};
 use crate::json::{message_from_json, ErrorLine, Failure};
 use crate::spec_arg::SpecArgs;
 use crate::{CliError, Outcome};
 use clap::Args;
-use iso8583_wire::Spec;
+use iso8583_wire::{Spec, ValidationError};
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -21,6 +23,12 @@ pub struct EncodeArgs {
     /// `--unmasked` to re-encode
     #[arg(value_name = "FILE")]
     file: Option<PathBuf>,
+
+    /// Check each message against the data elements its spec declares mandatory, conditional
+    /// or optional for its message type, and encode only those that follow them; each one
+    /// that does not is reported on standard error with every missing and unexpected element
+    #[arg(long)]
+    strict: bool,
 }
 
 /// Runs `encode`.
@@ -36,14 +44,18 @@ pub fn run(args: &EncodeArgs) -> Result<Outcome, CliError> {
     let mut hex = String::new();
     let path = args.file.as_deref().filter(|p| p.as_os_str() != "-");
     input::for_each_line(path, |line, text| {
-        match encode_line(&spec, text, &mut wire) {
+        match encode_line(&spec, text, args.strict, &mut wire) {
             Ok(()) => {
                 hex.clear();
                 push_hex(&wire, &mut hex);
                 out.write_all(hex.as_bytes())?;
                 out.write_all(b"\n")?;
             }
-            Err(failure) => {
+            Err(Refused::Rules(e)) => {
+                outcome = outcome.and(false);
+                eprintln!("iso8583: line {line}: {e}");
+            }
+            Err(Refused::Failure(failure)) => {
                 outcome = outcome.and(false);
                 let failure = failure.at_line(Some(line));
                 serde_json::to_writer(&mut out, &ErrorLine { error: &failure })
@@ -60,9 +72,27 @@ pub fn run(args: &EncodeArgs) -> Result<Outcome, CliError> {
     Ok(outcome)
 }
 
-/// Encodes the message of one JSON line into `wire` (cleared first).
-fn encode_line(spec: &Spec, text: &[u8], wire: &mut Vec<u8>) -> Result<(), Failure> {
+/// Why a line was not encoded.
+enum Refused {
+    /// The line is not a message, or the message cannot be encoded.
+    Failure(Failure),
+    /// `--strict`: the message breaks its spec's message rules.
+    Rules(ValidationError),
+}
+
+impl<E: Into<Failure>> From<E> for Refused {
+    fn from(e: E) -> Self {
+        Self::Failure(e.into())
+    }
+}
+
+/// Encodes the message of one JSON line into `wire` (cleared first), after checking it
+/// against the spec's message rules when `strict`.
+fn encode_line(spec: &Spec, text: &[u8], strict: bool, wire: &mut Vec<u8>) -> Result<(), Refused> {
     let message = message_from_json(spec, text)?;
+    if strict {
+        message.validate(spec).map_err(Refused::Rules)?;
+    }
     wire.clear();
     message.encode(spec, wire)?;
     Ok(())
