@@ -3,6 +3,65 @@
 //! A [`Spec`] is loaded from a TOML file (see `specs/` in the repository for the format) or
 //! built in code, validated, and compiled into a table indexed by field number, so that the
 //! decoder finds a field's format with one array look-up.
+//!
+//! # Message rules
+//!
+//! A spec file may also say which data elements each message type carries, one
+//! `[messages."MTI"]` table per type with three lists of field numbers:
+//!
+//! - `mandatory`: the element must be present;
+//! - `conditional`: present when a condition of the spec's source holds (not evaluated here:
+//!   the element may be present or absent);
+//! - `optional`: the element may be present.
+//!
+//! An element in none of the lists is *unexpected* in a message of that type; a mandatory one
+//! absent is *missing*. [`Message::validate`](crate::Message::validate) reports every missing
+//! and unexpected element at once, and [`Message::encode_strict`](crate::Message::encode_strict)
+//! encodes only a message that has none; [`Message::encode`](crate::Message::encode) never
+//! looks at the rules. A message type without a table, and every message of a spec without
+//! rules, passes. Responses have their own tables (`"0110"` apart from `"0100"`), and so do
+//! repeats (`"0401"`). The bitmap fields (1, and 65 when it announces a tertiary bitmap) are
+//! not data elements and are never listed. Loading checks that each key is an MTI of four
+//! digits and that each number lies in 2–192, appears once and is a field of the spec; the
+//! [`SpecError`] names the message type and the field. In code, [`MessageRules::new`] and
+//! [`Spec::with_rules`] do the same.
+//!
+//! ```
+//! use iso8583_wire::{Message, Mti, Spec};
+//!
+//! let spec = Spec::from_toml_str(
+//!     r#"
+//!     name = "example"
+//!     [message]
+//!     bitmap_encoding = "ascii-hex"
+//!     [defaults]
+//!     encoding = "ascii"
+//!     [fields.3]
+//!     name = "Processing code"
+//!     class = "n"
+//!     length = 6
+//!     [fields.11]
+//!     name = "STAN"
+//!     class = "n"
+//!     length = 6
+//!     [fields.39]
+//!     name = "Response code"
+//!     class = "an"
+//!     length = 2
+//!
+//!     ## The source of the rules goes in a comment: document, section, URL.
+//!     [messages."0200"]
+//!     mandatory = [3, 11]
+//!     [messages."0210"]
+//!     mandatory = [3, 11, 39]
+//!     "#,
+//! )?;
+//! let mut m = Message::new(Mti::FINANCIAL_REQUEST);
+//! m.set(&spec, 11, "000001")?.set(&spec, 39, "00")?;
+//! let err = m.validate(&spec).err().ok_or("expected a rules error")?;
+//! assert_eq!(err.to_string(), "0200 breaks its message rules: DE3 missing, DE39 unexpected");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod builtin;
 mod composite;
