@@ -554,13 +554,18 @@ fn re_encodes_decoded_messages_of_every_builtin_spec_as_built_ones() {
 
 /// A spec equal to `spec` but built apart from it (not a clone).
 fn twin(spec: &Spec) -> Spec {
-    Spec::new(
+    let mut twin = Spec::new(
         spec.name(),
         *spec.layout(),
         spec.fields().map(|(n, fs)| (n, fs.clone())),
     )
     .unwrap()
-    .with_description(spec.description())
+    .with_description(spec.description());
+    // The message rules are part of what a spec is.
+    for (mti, rules) in spec.message_rules() {
+        twin = twin.with_rules(mti, rules.clone()).unwrap();
+    }
+    twin
 }
 
 /// A message built with a spec is encoded through what its values keep of that spec's fields
