@@ -17,8 +17,12 @@ mod explain;
 mod input;
 #[path = "iso8583/json.rs"]
 mod json;
+#[path = "iso8583/log_lines.rs"]
+mod log_lines;
 #[path = "iso8583/net_args.rs"]
 mod net_args;
+#[path = "iso8583/progress.rs"]
+mod progress;
 #[path = "iso8583/saf.rs"]
 mod saf;
 #[path = "iso8583/send.rs"]

@@ -5,6 +5,7 @@
 use crate::diagnosis::{diagnose, dialect_parser, lang_parser};
 use crate::input::{self, hex_to_bytes};
 use crate::json::{ErrorLine, Failure, MessageJson};
+use crate::log_lines::more_advanced;
 use crate::spec_arg::SpecArgs;
 use crate::{subfields, table, CliError, Outcome};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
@@ -272,16 +273,6 @@ impl<W: Write> Printer<'_, W> {
         }
         self.shown += 1;
         Ok(())
-    }
-}
-
-/// Of two errors for the same input read two ways, the one found further in; the hex
-/// reading on a tie.
-fn more_advanced(as_hex: DecodeError, as_text: DecodeError) -> DecodeError {
-    if as_text.offset() > as_hex.offset() {
-        as_text
-    } else {
-        as_hex
     }
 }
 

@@ -1,21 +1,35 @@
 //! `iso8583 stats`: a summary of many messages (a day of logs) by response category and by
-//! code, with the responses that had no field 39 and the lines that did not decode.
+//! code, with the responses that had no field 39, the lines that did not decode (by kind of
+//! failure, with their first line numbers) and, with `--by`, the messages by group.
 //!
-//! The per-line path allocates nothing: the line and hex buffers are reused, the message is
-//! read as a borrowed view, and field 39 is classified in place.
+//! The per-line path allocates nothing for a message already seen in kind: the line and hex
+//! buffers are reused, the message is read as a borrowed view, field 39 is classified in
+//! place, and a group is found by a small fixed key.
+
+#[path = "stats/failures.rs"]
+mod failures;
+#[path = "stats/group.rs"]
+mod group;
+#[path = "stats/html.rs"]
+mod html;
+#[path = "stats/report.rs"]
+mod report;
 
 use crate::diagnosis::{diagnose, dialect_parser, lang_parser, ReportFormat};
-use crate::input::{self, hex_to_bytes};
+use crate::log_lines::{self, LineForm};
 use crate::spec_arg::SpecArgs;
 use crate::{CliError, Outcome};
-use clap::{Args, ValueEnum};
+use clap::Args;
+use failures::Failures;
+use group::{Dimension, Groups};
 use iso8583_wire::response::{Dialect, Lang, Tally};
-use iso8583_wire::{MessageView, Spec};
+use report::Report;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
 /// Options of `iso8583 stats`.
 #[derive(Args, Debug)]
+#[command(after_long_help = STATS_HELP)]
 pub struct StatsArgs {
     #[command(flatten)]
     spec: SpecArgs,
@@ -28,7 +42,7 @@ pub struct StatsArgs {
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     format: ReportFormat,
 
-    /// Language of the text report
+    /// Language of the text report and of the HTML page
     #[arg(long, value_name = "LANG", default_value = "en", value_parser = lang_parser())]
     lang: Lang,
 
@@ -36,78 +50,130 @@ pub struct StatsArgs {
     #[arg(long, value_enum, default_value_t = LineForm::Auto)]
     input: LineForm,
 
+    /// Count the decoded messages by group: terminal (DE41), merchant (DE42), mti, hour (of
+    /// DE7), code (DE39) or category. Repeat it to group by the combination, e.g. `--by
+    /// terminal --by hour`. A message without the field falls in the group "(none)"
+    #[arg(long = "by", value_enum, value_name = "DIMENSION")]
+    by: Vec<Dimension>,
+
+    /// Groups shown, most messages first (0: all); also the terminals charted by --html
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    top: usize,
+
+    /// Also write a self-contained HTML page with SVG charts (failures per hour, failures by
+    /// category, the terminals with the most failures) to FILE; no script, no network
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+
     /// File of messages, one per line (default or `-`: standard input; blank lines and lines
-    /// starting with `#` are skipped)
+    /// starting with `#` are skipped). A progress bar is shown on standard error while a file
+    /// is read, when standard error is a terminal
     #[arg(value_name = "FILE")]
     file: Option<PathBuf>,
 }
 
-/// How each line gives its message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum LineForm {
-    /// Hex when the line is hex and decodes so, else the message's own characters.
-    Auto,
-    /// Hex text; white space is ignored.
-    Hex,
-    /// The message's own characters.
-    Text,
-}
+/// The contract of the report, shown by `iso8583 stats --help`.
+const STATS_HELP: &str = "\
+Report:
+  The text report lists the messages, decode failures, responses and requests without field
+  39, then each category and each code with its count and share. Then, when lines failed,
+  the decode failures by kind with the first 5 line numbers of each (lines count from 1,
+  comments and blank lines included), and with --by the groups: the value of each dimension,
+  messages, share (of the decoded messages), approved, not approved and no field 39.
+
+  --format json prints one object with the keys messages, decode_failures,
+  responses_without_field_39, requests_without_field_39, diagnosed, categories and codes,
+  then:
+    decode_failure_kinds  a list of {kind, count, share (of the decode failures),
+                          first_lines (at most 5), first_error}, most frequent first; kind is
+                          a decode error's name (truncated, invalid_mti, ...) or invalid_hex
+    group_by              (with --by) the dimensions, in the order given
+    groups_total          (with --by) how many groups there are
+    groups                (with --by) the first --top groups, most messages first, each with
+                          its value of each dimension under the dimension's name (terminal,
+                          merchant, mti, code: text; hour: a number 0-23; category: its
+                          name; null when the message has no such field), then messages,
+                          share, approved, not_approved and without_field_39
+
+  terminal and merchant lose their trailing spaces. hour is null, (none) in text, when DE7 is
+  absent or its hour is not 00-23; code and category are null for messages without field 39.";
 
 /// Runs `stats`.
 ///
 /// # Errors
-/// A usage error for a bad spec or unreadable input; an output error when writing fails.
-/// Messages that do not decode are counted, not errors.
+/// A usage error for a bad spec, a dimension given twice, unreadable input or an HTML file
+/// that cannot be written; an output error when writing the report fails. Messages that do
+/// not decode are counted, not errors.
 pub fn run(args: &StatsArgs) -> Result<Outcome, CliError> {
     let spec = args.spec.load()?;
     let dialect = args.dialect.unwrap_or_else(|| spec.dialect());
+    for (i, d) in args.by.iter().enumerate() {
+        if args.by.get(..i).is_some_and(|before| before.contains(d)) {
+            return Err(CliError::Usage(format!(
+                "--by {} is given twice",
+                d.name()
+            )));
+        }
+    }
     let mut tally = Tally::new();
-    let mut buf = Vec::new();
+    let mut failures = Failures::default();
+    let mut groups = Groups::default();
+    let grouping = (!args.by.is_empty()).then(|| groups.add(&args.by));
+    let charts = args
+        .html
+        .as_ref()
+        .map(|_| (groups.add(&[Dimension::Hour]), groups.add(&[Dimension::Terminal])));
+    let grouped = grouping.is_some() || charts.is_some();
     let path = args.file.as_deref().filter(|p| p.as_os_str() != "-");
-    input::for_each_line(path, |_, text| {
-        count_line(&spec, dialect, args.input, text, &mut buf, &mut tally);
+    log_lines::for_each_message(path, &spec, args.input, |line, decoded| {
+        match decoded {
+            Ok(view) => {
+                let diagnosis = diagnose(&view, dialect);
+                if grouped {
+                    groups.record(&view, diagnosis.as_ref());
+                }
+                match diagnosis {
+                    Some(d) => tally.record(d),
+                    None => tally.record_no_field_39(Some(view.mti().as_bytes())),
+                }
+            }
+            Err(e) => {
+                tally.record_decode_failure();
+                failures.record(line, &e);
+            }
+        }
         Ok(())
     })?;
+    if let (Some(file), Some((by_hour, by_terminal))) = (&args.html, charts) {
+        let source = path.map_or_else(
+            || "standard input".to_owned(),
+            |p| p.display().to_string(),
+        );
+        let page = html::Page {
+            source: &source,
+            tally: &tally,
+            groups: &groups,
+            by_hour,
+            by_terminal,
+            top: args.top,
+            lang: args.lang,
+        };
+        html::write_atomically(file, &page.render())?;
+    }
+    let report = Report {
+        tally: &tally,
+        failures: &failures,
+        grouping: grouping.map(|n| (&groups, n)),
+        top: args.top,
+    };
     let mut out = io::stdout().lock();
     match args.format {
-        ReportFormat::Text => out.write_all(tally.render(args.lang).as_bytes())?,
+        ReportFormat::Text => out.write_all(report.render(args.lang).as_bytes())?,
         ReportFormat::Json => {
-            serde_json::to_writer(&mut out, &tally).map_err(io::Error::from)?;
+            report.write_json(&mut out).map_err(io::Error::from)?;
             writeln!(out)?;
         }
     }
     out.flush()?;
     Ok(Outcome::Ok)
-}
-
-/// Decodes one line and counts it.
-#[inline]
-fn count_line(
-    spec: &Spec,
-    dialect: Dialect,
-    form: LineForm,
-    text: &[u8],
-    buf: &mut Vec<u8>,
-    tally: &mut Tally<'static>,
-) {
-    let decoded = match form {
-        LineForm::Text => MessageView::decode(spec, text).ok(),
-        LineForm::Hex => match hex_to_bytes(text, buf) {
-            Ok(()) => MessageView::decode(spec, buf).ok(),
-            Err(_) => None,
-        },
-        LineForm::Auto => match hex_to_bytes(text, buf) {
-            Ok(()) => MessageView::decode(spec, buf)
-                .or_else(|_| MessageView::decode(spec, text))
-                .ok(),
-            Err(_) => MessageView::decode(spec, text).ok(),
-        },
-    };
-    match decoded {
-        Some(view) => match diagnose(&view, dialect) {
-            Some(d) => tally.record(d),
-            None => tally.record_no_field_39(Some(view.mti().as_bytes())),
-        },
-        None => tally.record_decode_failure(),
-    }
 }
