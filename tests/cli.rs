@@ -665,13 +665,16 @@ code
 00     Approved                      2   50.0%  Approved or completed successfully
 51     Card or account               1   25.0%  Not sufficient funds
 96     Switch or host fault          1   25.0%  System malfunction
+
+decode failures by kind  count   share  first lines
+MTI is not four digits       1  100.0%  9
 "
     );
     // The same from standard input, as JSON.
     let json = run(&["stats", "--format", "json"], small_day().as_bytes());
     assert_eq!(
         json.stdout,
-        r#"{"messages":7,"decode_failures":1,"responses_without_field_39":1,"requests_without_field_39":1,"diagnosed":4,"categories":[{"category":"approved","count":2,"share":0.5},{"category":"card_account","count":1,"share":0.25},{"category":"switch_fault","count":1,"share":0.25}],"codes":[{"code":"00","dialect":"iso8583-1987","reversal_reason":false,"category":"approved","meaning":"Approved or completed successfully","count":2,"share":0.5},{"code":"51","dialect":"iso8583-1987","reversal_reason":false,"category":"card_account","meaning":"Not sufficient funds","count":1,"share":0.25},{"code":"96","dialect":"iso8583-1987","reversal_reason":false,"category":"switch_fault","meaning":"System malfunction","count":1,"share":0.25}]}
+        r#"{"messages":7,"decode_failures":1,"responses_without_field_39":1,"requests_without_field_39":1,"diagnosed":4,"categories":[{"category":"approved","count":2,"share":0.5},{"category":"card_account","count":1,"share":0.25},{"category":"switch_fault","count":1,"share":0.25}],"codes":[{"code":"00","dialect":"iso8583-1987","reversal_reason":false,"category":"approved","meaning":"Approved or completed successfully","count":2,"share":0.5},{"code":"51","dialect":"iso8583-1987","reversal_reason":false,"category":"card_account","meaning":"Not sufficient funds","count":1,"share":0.25},{"code":"96","dialect":"iso8583-1987","reversal_reason":false,"category":"switch_fault","meaning":"System malfunction","count":1,"share":0.25}],"decode_failure_kinds":[{"kind":"invalid_mti","count":1,"share":1.0,"first_lines":[9],"first_error":"MTI at byte 0: MTI is not four decimal digits"}]}
 "#
     );
     assert_eq!(json.code, 0);

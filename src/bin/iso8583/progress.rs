@@ -28,7 +28,8 @@ impl Progress {
             .and_then(|p| std::fs::metadata(p).ok())
             .filter(|m| m.is_file() && m.len() > 0)
             .map(|m| {
-                let bar = ProgressBar::with_draw_target(Some(m.len()), ProgressDrawTarget::stderr());
+                let bar =
+                    ProgressBar::with_draw_target(Some(m.len()), ProgressDrawTarget::stderr());
                 if let Ok(style) = ProgressStyle::with_template(
                     "{bar:40} {percent:>3}%  {binary_bytes}/{binary_total_bytes}  {eta} left",
                 ) {

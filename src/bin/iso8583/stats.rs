@@ -109,20 +109,19 @@ pub fn run(args: &StatsArgs) -> Result<Outcome, CliError> {
     let dialect = args.dialect.unwrap_or_else(|| spec.dialect());
     for (i, d) in args.by.iter().enumerate() {
         if args.by.get(..i).is_some_and(|before| before.contains(d)) {
-            return Err(CliError::Usage(format!(
-                "--by {} is given twice",
-                d.name()
-            )));
+            return Err(CliError::Usage(format!("--by {} is given twice", d.name())));
         }
     }
     let mut tally = Tally::new();
     let mut failures = Failures::default();
     let mut groups = Groups::default();
     let grouping = (!args.by.is_empty()).then(|| groups.add(&args.by));
-    let charts = args
-        .html
-        .as_ref()
-        .map(|_| (groups.add(&[Dimension::Hour]), groups.add(&[Dimension::Terminal])));
+    let charts = args.html.as_ref().map(|_| {
+        (
+            groups.add(&[Dimension::Hour]),
+            groups.add(&[Dimension::Terminal]),
+        )
+    });
     let grouped = grouping.is_some() || charts.is_some();
     let path = args.file.as_deref().filter(|p| p.as_os_str() != "-");
     log_lines::for_each_message(path, &spec, args.input, |line, decoded| {
@@ -145,10 +144,7 @@ pub fn run(args: &StatsArgs) -> Result<Outcome, CliError> {
         Ok(())
     })?;
     if let (Some(file), Some((by_hour, by_terminal))) = (&args.html, charts) {
-        let source = path.map_or_else(
-            || "standard input".to_owned(),
-            |p| p.display().to_string(),
-        );
+        let source = path.map_or_else(|| "standard input".to_owned(), |p| p.display().to_string());
         let page = html::Page {
             source: &source,
             tally: &tally,

@@ -215,7 +215,11 @@ fn column_chart(out: &mut String, bars: &[Bar], empty: &str) {
         base + 20
     );
     if bars.iter().all(|b| b.value == 0) {
-        let _ = writeln!(out, "<text x=\"{GAP}\" y=\"{TOP}\">{}</text>", escape(empty));
+        let _ = writeln!(
+            out,
+            "<text x=\"{GAP}\" y=\"{TOP}\">{}</text>",
+            escape(empty)
+        );
     }
     for (i, b) in bars.iter().enumerate() {
         let x = GAP + i as u64 * (BAR + GAP);
@@ -316,9 +320,9 @@ fn escape(s: &str) -> String {
 pub fn write_atomically(path: &Path, page: &str) -> Result<(), CliError> {
     use std::io::Write as _;
     let fail = |e: std::io::Error| CliError::Usage(format!("cannot write {}: {e}", path.display()));
-    let name = path
-        .file_name()
-        .ok_or_else(|| CliError::Usage(format!("cannot write {}: not a file name", path.display())))?;
+    let name = path.file_name().ok_or_else(|| {
+        CliError::Usage(format!("cannot write {}: not a file name", path.display()))
+    })?;
     let mut temp_name = std::ffi::OsString::from(".");
     temp_name.push(name);
     temp_name.push(format!(".{}.tmp", std::process::id()));

@@ -315,9 +315,13 @@ impl Report<'_> {
             .into_iter()
             .map(|kind| KindJson { kind, total })
             .collect();
-        let rows: Option<(&[Dimension], Vec<Row>, usize)> = self
-            .grouping
-            .map(|(groups, n)| (groups.by(n), groups.rows(n, self.top, by_messages), groups.len(n)));
+        let rows: Option<(&[Dimension], Vec<Row>, usize)> = self.grouping.map(|(groups, n)| {
+            (
+                groups.by(n),
+                groups.rows(n, self.top, by_messages),
+                groups.len(n),
+            )
+        });
         let decoded = self.decoded();
         let json = ReportJson {
             tally: self.tally,
