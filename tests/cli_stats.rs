@@ -250,28 +250,13 @@ fn breaks_decode_failures_down_by_kind_with_line_numbers() {
     assert_eq!(v["messages"], 13);
     assert_eq!(v["decode_failures"], 11);
     let kinds = v["decode_failure_kinds"].as_array().unwrap();
-    let summary: Vec<(&str, u64, Vec<u64>)> = kinds
-        .iter()
-        .map(|k| {
-            (
-                k["kind"].as_str().unwrap(),
-                k["count"].as_u64().unwrap(),
-                k["first_lines"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|n| n.as_u64().unwrap())
-                    .collect(),
-            )
-        })
-        .collect();
     assert_eq!(
-        summary,
+        kinds_of(&v),
         [
-            ("invalid_mti", 7, vec![5, 10, 11, 12, 13]),
-            ("invalid_hex", 2, vec![3, 8]),
-            ("trailing_bytes", 1, vec![9]),
-            ("truncated", 1, vec![4]),
+            ("invalid_mti".to_owned(), 7, vec![5, 10, 11, 12, 13]),
+            ("invalid_hex".to_owned(), 2, vec![3, 8]),
+            ("trailing_bytes".to_owned(), 1, vec![9]),
+            ("truncated".to_owned(), 1, vec![4]),
         ]
     );
     assert_eq!(kinds[0]["share"], 7.0 / 11.0);
@@ -313,6 +298,63 @@ fn breaks_decode_failures_down_by_kind_with_line_numbers() {
         zh.stdout.contains("\n\n解码失败类型              数量   占比  最先出现的行\nMTI 不是四位数字             7  63.6%  5, 10, 11, 12, 13\n"),
         "{}",
         zh.stdout
+    );
+}
+
+/// `(kind, count, first lines)` of each kind of failure in a JSON report.
+fn kinds_of(v: &serde_json::Value) -> Vec<(String, u64, Vec<u64>)> {
+    v["decode_failure_kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            (
+                k["kind"].as_str().unwrap().to_owned(),
+                k["count"].as_u64().unwrap(),
+                k["first_lines"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|n| n.as_u64().unwrap())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn names_the_damaged_lines_of_the_day() {
+    // Read as hex: 7 lines lost a digit, 4 were cut short.
+    let v = day_json(&["--input", "hex"]);
+    assert_eq!(
+        kinds_of(&v),
+        [
+            (
+                "invalid_hex".to_owned(),
+                7,
+                vec![585, 1014, 1137, 1294, 1499]
+            ),
+            ("truncated".to_owned(), 4, vec![315, 693, 711, 1884]),
+        ]
+    );
+    // Read either way, a line cut short is still a hex message cut short: its hex reading
+    // gets further into the line than reading its digits as characters. The lines of an odd
+    // number of digits can only be read as characters.
+    let v = day_json(&[]);
+    assert_eq!(
+        kinds_of(&v),
+        [
+            (
+                "invalid_content".to_owned(),
+                7,
+                vec![585, 1014, 1137, 1294, 1499]
+            ),
+            ("truncated".to_owned(), 4, vec![315, 693, 711, 1884]),
+        ]
+    );
+    assert_eq!(
+        v["decode_failure_kinds"][1]["first_error"],
+        "DE12 at byte 54: truncated: needs 6 bytes, 1 left"
     );
 }
 
