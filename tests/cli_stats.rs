@@ -15,6 +15,9 @@ mod make_day_log;
 /// The sample day log.
 const DAY: &str = "specs/samples/day.log";
 
+/// The reference 0210 (DE39 `96`, DE7 `1123132500`) as its own characters.
+const SAMPLE: &str = include_str!("../specs/samples/0210-declined-96.txt");
+
 /// The reference 0210 (DE39 `96`) as upper-case hex.
 const SAMPLE_HEX: &str = include_str!("../specs/samples/0210-declined-96.hex");
 
@@ -398,6 +401,44 @@ fn keeps_the_summary_keys_and_adds_new_ones_after_them() {
     let v: serde_json::Value = serde_json::from_str(&clean.stdout).unwrap();
     assert_eq!(v["decode_failure_kinds"], serde_json::json!([]));
     assert!(v.get("groups").is_none() && v.get("group_by").is_none());
+}
+
+#[test]
+fn puts_messages_without_a_valid_hour_in_the_group_none() {
+    let sample = SAMPLE.trim_end();
+    // DE7 with the hour 25; a 0210 with field 39 only (no DE7, no terminal); the sample.
+    let log = format!(
+        "{}\n0210000000000200000096\n{sample}\n",
+        sample.replacen("1123132500", "1123252500", 1)
+    );
+    let r = run(
+        &["stats", "--format", "json", "--by", "hour"],
+        log.as_bytes(),
+    );
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        v["groups"],
+        serde_json::json!([
+            {"hour": null, "messages": 2, "share": 2.0 / 3.0, "approved": 0, "not_approved": 2, "without_field_39": 0},
+            {"hour": 13, "messages": 1, "share": 1.0 / 3.0, "approved": 0, "not_approved": 1, "without_field_39": 0},
+        ])
+    );
+    let r = run(&["stats", "--by", "terminal", "--top", "1"], log.as_bytes());
+    assert!(
+        r.stdout.ends_with(
+            "\nterminal  messages  share  approved  not approved  no field 39\n\
+             TERM0001         2  66.7%         0             2            0\n"
+        ),
+        "{}",
+        r.stdout
+    );
+    let r = run(&["stats", "--by", "terminal", "--top", "0"], log.as_bytes());
+    assert!(
+        r.stdout
+            .ends_with("\n(none)           1  33.3%         0             1            0\n"),
+        "{}",
+        r.stdout
+    );
 }
 
 /// Occurrences of `needle` in `hay`.
