@@ -3,6 +3,7 @@
 
 use super::failures::{self, Failures, KindCount};
 use super::group::{Counts, Dimension, Groups, Row, Value};
+use crate::table::{Align, Table};
 use core::fmt::Write as _;
 use iso8583_wire::response::{Lang, Tally};
 use serde::ser::{SerializeMap, SerializeStruct};
@@ -90,7 +91,7 @@ impl Report<'_> {
             ]);
         }
         out.push('\n');
-        table.write(out);
+        write_table(out, &table);
     }
 
     fn render_groups(&self, out: &mut String, lang: Lang) {
@@ -148,98 +149,22 @@ impl Report<'_> {
             ]);
             table.row(cells);
         }
-        table.write(out);
+        write_table(out, &table);
+    }
+}
+
+/// Appends `table` to `out`.
+fn write_table(out: &mut String, table: &Table) {
+    let mut bytes = Vec::new();
+    // Writing to a vector cannot fail, and the table holds only text.
+    if table.write(&mut bytes).is_ok() {
+        out.push_str(&String::from_utf8_lossy(&bytes));
     }
 }
 
 /// `part` of `whole` as a percentage with one decimal.
 fn percent(part: u64, whole: u64) -> String {
     format!("{:.1}%", 100.0 * share(part, whole))
-}
-
-#[derive(Clone, Copy)]
-enum Align {
-    Left,
-    Right,
-}
-
-/// A text table whose columns are as wide as their widest cell.
-struct Table {
-    headings: Vec<(String, Align)>,
-    rows: Vec<Vec<String>>,
-}
-
-impl Table {
-    fn new(columns: &[(&str, Align)]) -> Self {
-        Self {
-            headings: columns.iter().map(|&(h, a)| (h.to_owned(), a)).collect(),
-            rows: Vec::new(),
-        }
-    }
-
-    fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
-    }
-
-    fn write(&self, out: &mut String) {
-        let widths: Vec<usize> = self
-            .headings
-            .iter()
-            .enumerate()
-            .map(|(i, (h, _))| {
-                self.rows
-                    .iter()
-                    .filter_map(|r| r.get(i))
-                    .map(|c| width(c))
-                    .chain([width(h)])
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        let headings: Vec<String> = self.headings.iter().map(|(h, _)| h.clone()).collect();
-        for cells in [&headings].into_iter().chain(&self.rows) {
-            let mut line = String::new();
-            for ((cell, (_, align)), &w) in cells.iter().zip(&self.headings).zip(&widths) {
-                if !line.is_empty() {
-                    line.push_str("  ");
-                }
-                let pad = " ".repeat(w.saturating_sub(width(cell)));
-                match align {
-                    Align::Left => {
-                        line.push_str(cell);
-                        line.push_str(&pad);
-                    }
-                    Align::Right => {
-                        line.push_str(&pad);
-                        line.push_str(cell);
-                    }
-                }
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-    }
-}
-
-/// Columns `s` takes on a terminal: two for the wide characters of Chinese, Japanese and
-/// Korean text and their full-width forms, one for the others.
-fn width(s: &str) -> usize {
-    s.chars()
-        .map(|c| match u32::from(c) {
-            0x1100..=0x115F
-            | 0x2E80..=0x303E
-            | 0x3041..=0x33FF
-            | 0x3400..=0x4DBF
-            | 0x4E00..=0x9FFF
-            | 0xA000..=0xA4CF
-            | 0xAC00..=0xD7A3
-            | 0xF900..=0xFAFF
-            | 0xFE30..=0xFE4F
-            | 0xFF00..=0xFF60
-            | 0xFFE0..=0xFFE6 => 2,
-            _ => 1,
-        })
-        .sum()
 }
 
 /// One kind of failure in JSON: `kind`, `count`, `share` (of the decode failures),
