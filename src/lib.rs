@@ -30,6 +30,9 @@
 //!   currency, [`value::Stan`], [`value::Rrn`], the dates and times, [`value::ProcessingCode`],
 //!   [`value::PosEntryMode`] and [`value::Pan`] (Luhn-checked, masked).
 //! - [`frame`]: length headers and TPDUs around messages on a TCP connection.
+//! - `export` (feature `export`): decoded messages as Arrow record batches with typed columns
+//!   (masked card number, the taxonomy's verdict, the decode error of each line that failed),
+//!   written as Parquet, Arrow IPC or CSV.
 //! - `net` (feature `net`): a client channel with request matching and automatic reversals on a
 //!   SQLite journal, and a server, on tokio.
 //!
@@ -45,7 +48,8 @@
 //! | `net` | the `net` module: an async client channel (request matching, keep-alive, reconnect, pools), automatic store-and-forward reversals on a SQLite journal, and a server, on tokio |
 //! | `tls` | TLS for `net` connections and servers, through rustls; turns on `net` |
 //! | `unicode-width` | text tables ([`response::Tally::render`], the command line) count East Asian wide characters as two columns, so that Chinese text stays aligned |
-//! | `cli` | the `iso8583` command-line tool (`decode`, `encode`, `explain`, `stats`, `send`, `serve`, `saf`); turns on `jpos`, `net` and `unicode-width` |
+//! | `export` | the `export` module: decoded messages as Arrow record batches, written as Parquet, Arrow IPC or CSV (arrow-array, arrow-schema, arrow-ipc, arrow-csv, parquet) |
+//! | `cli` | the `iso8583` command-line tool (`decode`, `encode`, `explain`, `stats`, `export`, `send`, `serve`, `saf`); turns on `jpos`, `net`, `unicode-width` and `export` |
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc(test(attr(deny(warnings))))]
@@ -54,6 +58,8 @@ pub mod bitmap;
 mod codec;
 pub mod composite;
 pub mod error;
+#[cfg(feature = "export")]
+pub mod export;
 mod field_id;
 mod field_view;
 mod format;

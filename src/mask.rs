@@ -134,15 +134,43 @@ pub fn write_masked(out: &mut impl fmt::Write, mask: Mask, text: &str) -> fmt::R
     }
 }
 
+/// How many leading and trailing characters of a card number of `n` characters may be shown:
+/// the first 6 and last 4 of a number of 11 or more, the last 4 of one of 5 to 10, none of one
+/// of 4 or fewer. This is the one statement of the rule; every masked output goes through it.
+const fn visible_ends(n: usize) -> (usize, usize) {
+    match n {
+        0..=4 => (0, 0),
+        5..=10 => (0, 4),
+        _ => (6, 4),
+    }
+}
+
+/// The parts of a card number that may be shown, as masked output shows them: the first 6 and
+/// the last 4 characters (either may be empty, for short numbers: see [`write_masked`]). The
+/// characters between are never returned.
+///
+/// ```
+/// use iso8583_wire::mask::pan_ends;
+///
+/// assert_eq!(pan_ends("4242424242424242"), ("424242", "4242"));
+/// assert_eq!(pan_ends("1234567890"), ("", "7890"));
+/// assert_eq!(pan_ends("1234"), ("", ""));
+/// ```
+#[must_use]
+pub fn pan_ends(pan: &str) -> (&str, &str) {
+    let n = pan.chars().count();
+    let (head, tail) = visible_ends(n);
+    let at = |chars: usize| pan.char_indices().nth(chars).map_or(pan.len(), |(i, _)| i);
+    let first = pan.get(..at(head)).unwrap_or("");
+    let last = pan.get(at(n - tail)..).unwrap_or("");
+    (first, last)
+}
+
 /// A card number with all but the first 6 and last 4 digits replaced by `*`; numbers of 10
 /// digits or fewer are masked wholly but for the last 4, and those of 4 or fewer wholly.
 fn write_pan(out: &mut impl fmt::Write, pan: &str) -> fmt::Result {
     let n = pan.chars().count();
-    let (head, tail) = match n {
-        0..=4 => (0, 0),
-        5..=10 => (0, 4),
-        _ => (6, 4),
-    };
+    let (head, tail) = visible_ends(n);
     for (i, c) in pan.chars().enumerate() {
         if i < head || i >= n - tail {
             out.write_char(c)?;
@@ -164,7 +192,7 @@ pub fn masked_string(mask: Mask, text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::masked_string;
+    use super::{masked_string, pan_ends};
     use crate::spec::Mask;
 
     #[test]
@@ -175,6 +203,26 @@ mod tests {
         );
         assert_eq!(masked_string(Mask::Pan, "1234567890"), "******7890");
         assert_eq!(masked_string(Mask::Pan, "1234"), "****");
+    }
+
+    #[test]
+    fn pan_ends_agree_with_the_mask() {
+        for pan in [
+            "",
+            "1",
+            "1234",
+            "12345",
+            "1234567890",
+            "12345678901",
+            "4242424242424242",
+        ] {
+            let (first, last) = pan_ends(pan);
+            let masked = masked_string(Mask::Pan, pan);
+            assert!(masked.starts_with(first) && masked.ends_with(last), "{pan}");
+            let hidden = pan.len() - first.len() - last.len();
+            assert_eq!(masked.matches('*').count(), hidden, "{pan}");
+        }
+        assert_eq!(pan_ends("12345678901"), ("123456", "8901"));
     }
 
     #[test]

@@ -13,6 +13,8 @@ mod diagnosis;
 mod encode;
 #[path = "iso8583/explain.rs"]
 mod explain;
+#[path = "iso8583/export.rs"]
+mod export;
 #[path = "iso8583/input.rs"]
 mod input;
 #[path = "iso8583/json.rs"]
@@ -64,6 +66,9 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Summarise messages (one per line) by response category and code.
     Stats(stats::StatsArgs),
+    /// Write messages (one per line, as for stats) as a Parquet, Arrow IPC or CSV file, one row
+    /// per line, card numbers as first 6 and last 4 digits only.
+    Export(export::ExportArgs),
     /// Run a scriptable test host on TCP: answer requests by a rules file, print one masked
     /// JSON line per exchange, stop on SIGINT or SIGTERM.
     Serve(serve::ServeArgs),
@@ -83,6 +88,7 @@ impl Command {
             Self::Encode(args) => encode::run(&args),
             Self::Explain(args) => explain::run(&args),
             Self::Stats(args) => stats::run(&args),
+            Self::Export(args) => export::run(&args),
             Self::Serve(args) => serve::run(&args),
             Self::Send(args) => send::run(&args),
             Self::Saf(args) => saf::run(&args),
