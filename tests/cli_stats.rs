@@ -540,3 +540,46 @@ fn shows_no_progress_bar_when_standard_error_is_not_a_terminal() {
     assert_ne!(r.code, 2, "{}", r.stderr);
     assert_eq!(r.stderr, "");
 }
+
+#[test]
+fn lenient_stats_count_the_message_and_report_its_violation_by_rule() {
+    let spec = iso8583_wire::Spec::builtin("iso8583-1987-ascii").unwrap();
+    let wire = SAMPLE.trim_end();
+    let at = iso8583_wire::MessageView::decode(spec, wire.as_bytes())
+        .unwrap()
+        .field(4)
+        .unwrap()
+        .offset()
+        + 3;
+    let mut bad = wire.as_bytes().to_vec();
+    bad[at] = b'A';
+    let log = [wire.as_bytes(), b"\n", &bad, b"\n"].concat();
+
+    let strict = run(&["stats", "--format", "json"], &log);
+    let strict: serde_json::Value = serde_json::from_str(&strict.stdout).unwrap();
+    assert_eq!(strict["decode_failures"], 1);
+    assert!(strict.get("content_violations").is_none());
+
+    let r = run(&["stats", "--format", "json", "--lenient"], &log);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let json: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(json["messages"], 2);
+    assert_eq!(json["decode_failures"], 0);
+    assert_eq!(
+        json["content_violations"],
+        serde_json::json!([{
+            "kind": "class",
+            "count": 1,
+            "share": 1.0,
+            "first_lines": [2],
+            "first_error": format!("DE4 at byte {at}: a byte breaks class n"),
+        }])
+    );
+
+    let text = run(&["stats", "--lenient"], &log).stdout;
+    assert!(
+        text.contains("content violations (lenient decoding)"),
+        "{text}"
+    );
+    assert!(text.contains("a byte breaks the field's class"), "{text}");
+}

@@ -119,6 +119,40 @@ fn builds_typed_columns_from_views_and_errors() {
     );
 }
 
+/// The sample with a letter in DE4 (class `n`): refused strictly, read leniently.
+fn sample_with_bad_amount() -> (String, usize) {
+    let wire = SAMPLE.trim_end();
+    let at = MessageView::decode(spec(), wire.as_bytes())
+        .unwrap()
+        .field(4)
+        .unwrap()
+        .offset()
+        + 3;
+    let mut bad = wire.as_bytes().to_vec();
+    bad[at] = b'A';
+    (String::from_utf8(bad).unwrap(), at)
+}
+
+#[test]
+fn a_lenient_row_lists_its_violations_and_a_strict_one_none() {
+    let (bad, at) = sample_with_bad_amount();
+    let mut violations = Vec::new();
+    let view = MessageView::decode_lenient(spec(), bad.as_bytes(), &mut violations).unwrap();
+    let mut rows = BatchBuilder::new(Dialect::Iso8583_1987);
+    rows.push_lenient(7, &view, &violations);
+    rows.push(
+        8,
+        &MessageView::decode(spec(), SAMPLE.trim_end().as_bytes()).unwrap(),
+    );
+    let batch = rows.finish().unwrap();
+    let expected = format!("DE4 at byte {at}: a byte breaks class n");
+    assert_eq!(text(&batch, "violations"), [Some(expected.as_str()), None]);
+    assert_eq!(text(&batch, "response_code"), [Some("96"), Some("96")]);
+    // The amount does not read as a number, so it is null; the rest of the row is there.
+    assert_eq!(amounts(&batch), [None, Some(10000)]);
+    assert_eq!(text(&batch, "error_kind"), [None, None]);
+}
+
 #[test]
 fn writes_transmission_time_as_a_timestamp_with_a_year() {
     let mut rows = BatchBuilder::new(Dialect::Iso8583_1987).with_year(2026);
@@ -321,6 +355,34 @@ mod cli {
     }
 
     #[test]
+    fn lenient_export_keeps_the_message_and_names_its_violation() {
+        let dir = fresh_dir("lenient");
+        let log = dir.join("bad.log");
+        let (bad, at) = super::sample_with_bad_amount();
+        std::fs::write(&log, format!("{bad}\n")).unwrap();
+        let strict_out = dir.join("strict.csv");
+        let lenient_out = dir.join("lenient.csv");
+        for (out, lenient) in [(&strict_out, false), (&lenient_out, true)] {
+            let mut args = vec!["--format", "csv", "--out", out.to_str().unwrap()];
+            if lenient {
+                args.push("--lenient");
+            }
+            args.push(log.to_str().unwrap());
+            let run = export(&args);
+            assert_eq!(run.status.code(), Some(if lenient { 0 } else { 1 }));
+        }
+        let strict = std::fs::read_to_string(&strict_out).unwrap();
+        assert!(strict.contains(",invalid_content,DE4,"), "{strict}");
+        let lenient = std::fs::read_to_string(&lenient_out).unwrap();
+        let row = lenient.lines().nth(1).unwrap();
+        assert!(row.starts_with("1,0210,"), "{row}");
+        assert!(
+            row.ends_with(&format!(",,,,DE4 at byte {at}: a byte breaks class n")),
+            "{row}"
+        );
+    }
+
+    #[test]
     fn exports_parquet_that_reads_back() {
         let dir = fresh_dir("parquet");
         let log = small_log(&dir);
@@ -389,10 +451,10 @@ mod cli {
             [
                 "line,mti,stan,rrn,terminal,merchant,amount_minor,currency,transmission_time,\
                  pan_first6,pan_last4,response_code,category,responsible,retry,reversal_due,\
-                 error_kind,error_element,error_offset",
+                 error_kind,error_element,error_offset,violations",
                 "1,0210,123456,123456789012,TERM0001,MERCHANT0000001,10000,840,\
-                 2026-11-23T13:25:00Z,424242,4242,96,switch_fault,switch,later,false,,,",
-                "3,,,,,,,,,,,,,,,,invalid_mti,MTI,0",
+                 2026-11-23T13:25:00Z,424242,4242,96,switch_fault,switch,later,false,,,,",
+                "3,,,,,,,,,,,,,,,,invalid_mti,MTI,0,",
             ]
         );
     }

@@ -15,6 +15,7 @@ use crate::error::DecodeError;
 use crate::mask::pan_ends;
 use crate::response::{Dialect, ResponseTable};
 use crate::view::{FieldView, MessageView};
+use crate::violation::Violation;
 
 /// The rows of a batch a caller should [`finish`](BatchBuilder::finish) at: 65,536 rows keep a
 /// batch to a few megabytes while each file write stays large.
@@ -64,6 +65,7 @@ struct Columns {
     error_kind: StringBuilder,
     error_element: StringBuilder,
     error_offset: UInt64Builder,
+    violations: StringBuilder,
 }
 
 /// `transmission_time`: DE7 as its text, or as a timestamp once the year is known.
@@ -128,6 +130,14 @@ impl<'t> BatchBuilder<'t> {
 
     /// Adds the row of a decoded message read from `line` of the log.
     pub fn push(&mut self, line: u64, view: &MessageView<'_>) {
+        self.push_lenient(line, view, &[]);
+    }
+
+    /// Adds the row of a message decoded leniently (see [`MessageView::decode_lenient`]):
+    /// the `violations` column lists what its content breaks, each as element, offset and
+    /// rule (`DE28 at byte 45: the amount has no C or D sign`), separated by `; `; null when
+    /// there is nothing.
+    pub fn push_lenient(&mut self, line: u64, view: &MessageView<'_>, violations: &[Violation]) {
         let c = &mut self.columns;
         let s = &mut self.scratch;
         c.line.append_value(line);
@@ -170,6 +180,12 @@ impl<'t> BatchBuilder<'t> {
         c.error_kind.append_null();
         c.error_element.append_null();
         c.error_offset.append_null();
+        if violations.is_empty() {
+            c.violations.append_null();
+        } else {
+            let text: Vec<String> = violations.iter().map(ToString::to_string).collect();
+            c.violations.append_value(text.join("; "));
+        }
     }
 
     /// Adds the row of `line` of the log, which did not decode: every message column is null,
@@ -212,6 +228,7 @@ impl<'t> BatchBuilder<'t> {
             &mut c.category,
             &mut c.responsible,
             &mut c.retry,
+            &mut c.violations,
         ] {
             b.append_null();
         }
@@ -265,6 +282,7 @@ impl Columns {
             error_kind: StringBuilder::new(),
             error_element: StringBuilder::new(),
             error_offset: UInt64Builder::new(),
+            violations: StringBuilder::new(),
         }
     }
 
@@ -294,6 +312,7 @@ impl Columns {
             Arc::new(self.error_kind.finish()),
             Arc::new(self.error_element.finish()),
             Arc::new(self.error_offset.finish()),
+            Arc::new(self.violations.finish()),
         ]
     }
 }
@@ -326,6 +345,7 @@ fn schema(timestamp: bool) -> SchemaRef {
         text("error_kind"),
         text("error_element"),
         Field::new("error_offset", DataType::UInt64, true),
+        text("violations"),
     ]))
 }
 

@@ -47,6 +47,12 @@ pub struct ExportArgs {
     #[arg(long, value_enum, default_value_t = LineForm::Auto)]
     input: LineForm,
 
+    /// Decode leniently: a message whose content breaks its spec (a class broken, an amount
+    /// without its C/D sign) is exported with what it breaks in the `violations` column;
+    /// faults of structure still make an error row
+    #[arg(long)]
+    lenient: bool,
+
     /// File of messages, one per line (default or `-`: standard input; blank lines and lines
     /// starting with `#` are skipped). A progress bar is shown on standard error while a file
     /// is read, when standard error is a terminal
@@ -96,26 +102,32 @@ pub fn run(args: &ExportArgs) -> Result<Outcome, CliError> {
         BatchWriter::new(args.format.format(), file, &rows.schema()).map_err(written)?;
     let mut failed: u64 = 0;
     let path = args.file.as_deref().filter(|p| p.as_os_str() != "-");
-    log_lines::for_each_message(path, &spec, args.input, |number, decoded| {
-        let line = number as u64;
-        match decoded {
-            Ok(view) => rows.push(line, &view),
-            Err(LineError::Decode(e)) => {
-                failed += 1;
-                rows.push_error(line, &e);
+    log_lines::for_each_message(
+        path,
+        &spec,
+        args.input,
+        args.lenient,
+        |number, decoded, found| {
+            let line = number as u64;
+            match decoded {
+                Ok(view) => rows.push_lenient(line, &view, found),
+                Err(LineError::Decode(e)) => {
+                    failed += 1;
+                    rows.push_error(line, &e);
+                }
+                Err(e @ LineError::Hex(hex)) => {
+                    failed += 1;
+                    let offset = hex.position().map(|p| p as u64);
+                    rows.push_failure(line, e.kind_name(), offset);
+                }
             }
-            Err(e @ LineError::Hex(hex)) => {
-                failed += 1;
-                let offset = hex.position().map(|p| p as u64);
-                rows.push_failure(line, e.kind_name(), offset);
+            if rows.len() >= BATCH_ROWS {
+                let batch = rows.finish().map_err(written)?;
+                writer.write(&batch).map_err(written)?;
             }
-        }
-        if rows.len() >= BATCH_ROWS {
-            let batch = rows.finish().map_err(written)?;
-            writer.write(&batch).map_err(written)?;
-        }
-        Ok(())
-    })?;
+            Ok(())
+        },
+    )?;
     if !rows.is_empty() {
         let batch = rows.finish().map_err(written)?;
         writer.write(&batch).map_err(written)?;

@@ -7,7 +7,7 @@ use crate::json::Failure;
 use crate::progress::Progress;
 use crate::CliError;
 use clap::ValueEnum;
-use iso8583_wire::{DecodeError, MessageView, Spec};
+use iso8583_wire::{DecodeError, MessageView, Spec, Violation};
 use std::path::Path;
 
 /// How each line gives its message.
@@ -49,7 +49,21 @@ impl LineError {
     }
 }
 
-/// Decodes the message of one line in `form`, using `buf` for the bytes of hex text.
+/// Decodes `bytes` strictly, or leniently into `violations` when given.
+fn decode<'a>(
+    spec: &'a Spec,
+    bytes: &'a [u8],
+    violations: Option<&mut Vec<Violation>>,
+) -> Result<MessageView<'a>, DecodeError> {
+    match violations {
+        Some(v) => MessageView::decode_lenient(spec, bytes, v),
+        None => MessageView::decode(spec, bytes),
+    }
+}
+
+/// Decodes the message of one line in `form`, using `buf` for the bytes of hex text; with
+/// `violations`, leniently (see [`MessageView::decode_lenient`]), recording there what the
+/// content of the message breaks.
 ///
 /// Under [`LineForm::Auto`] a line of hex digits is read as hex first, then as the message's
 /// characters; when both fail, the error is the one found further in (see [`more_advanced`]).
@@ -62,20 +76,21 @@ pub fn decode_line<'a>(
     form: LineForm,
     text: &'a [u8],
     buf: &'a mut Vec<u8>,
+    mut violations: Option<&mut Vec<Violation>>,
 ) -> Result<MessageView<'a>, LineError> {
     match form {
-        LineForm::Text => MessageView::decode(spec, text).map_err(LineError::Decode),
+        LineForm::Text => decode(spec, text, violations).map_err(LineError::Decode),
         LineForm::Hex => match hex_to_bytes(text, buf) {
-            Ok(()) => MessageView::decode(spec, buf).map_err(LineError::Decode),
+            Ok(()) => decode(spec, buf, violations).map_err(LineError::Decode),
             Err(e) => Err(LineError::Hex(e)),
         },
         LineForm::Auto => match hex_to_bytes(text, buf) {
-            Ok(()) => match MessageView::decode(spec, buf) {
+            Ok(()) => match decode(spec, buf, violations.as_deref_mut()) {
                 Ok(view) => Ok(view),
-                Err(as_hex) => MessageView::decode(spec, text)
+                Err(as_hex) => decode(spec, text, violations)
                     .map_err(|as_text| LineError::Decode(more_advanced(as_hex, as_text))),
             },
-            Err(_) => MessageView::decode(spec, text).map_err(LineError::Decode),
+            Err(_) => decode(spec, text, violations).map_err(LineError::Decode),
         },
     }
 }
@@ -91,11 +106,12 @@ pub fn more_advanced(as_hex: DecodeError, as_text: DecodeError) -> DecodeError {
     }
 }
 
-/// Calls `each` with the line number (1-based, counting every line of the input) and the
-/// decoded message or the error of every message line of `path`, or of standard input when
-/// `path` is `None`. Blank lines and lines starting with `#` are skipped, as by
-/// [`input::for_each_line`]. A progress bar is shown on standard error while a file is read
-/// (see [`Progress`]).
+/// Calls `each` with the line number (1-based, counting every line of the input), the
+/// decoded message or the error of every message line of `path` (or of standard input when
+/// `path` is `None`), and, when `lenient`, the content violations of the message (see
+/// [`MessageView::decode_lenient`]; always empty otherwise). Blank lines and lines starting
+/// with `#` are skipped, as by [`input::for_each_line`]. A progress bar is shown on standard
+/// error while a file is read (see [`Progress`]).
 ///
 /// # Errors
 /// A usage error when the input cannot be read; whatever `each` returns.
@@ -103,13 +119,26 @@ pub fn for_each_message(
     path: Option<&Path>,
     spec: &Spec,
     form: LineForm,
-    mut each: impl FnMut(usize, Result<MessageView<'_>, LineError>) -> Result<(), CliError>,
+    lenient: bool,
+    mut each: impl FnMut(
+        usize,
+        Result<MessageView<'_>, LineError>,
+        &[Violation],
+    ) -> Result<(), CliError>,
 ) -> Result<(), CliError> {
     let mut progress = Progress::for_input(path);
     let mut buf = Vec::new();
+    let mut violations = Vec::new();
     let read = input::for_each_line(path, |number, text| {
         progress.advance(text.len());
-        each(number, decode_line(spec, form, text, &mut buf))
+        let decoded = decode_line(
+            spec,
+            form,
+            text,
+            &mut buf,
+            lenient.then_some(&mut violations),
+        );
+        each(number, decoded, &violations)
     });
     progress.finish();
     read

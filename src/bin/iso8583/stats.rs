@@ -50,6 +50,12 @@ pub struct StatsArgs {
     #[arg(long, value_enum, default_value_t = LineForm::Auto)]
     input: LineForm,
 
+    /// Decode leniently: a message whose content breaks its spec (a class broken, an amount
+    /// without its C/D sign) is counted with the others, and each violation is reported by
+    /// rule with its first lines; faults of structure still fail the line
+    #[arg(long)]
+    lenient: bool,
+
     /// Count the decoded messages by group: terminal (DE41), merchant (DE42), mti, hour (of
     /// DE7), code (DE39) or category. Repeat it to group by the combination, e.g. `--by
     /// terminal --by hour`. A message without the field falls in the group "(none)"
@@ -124,25 +130,35 @@ pub fn run(args: &StatsArgs) -> Result<Outcome, CliError> {
     });
     let grouped = grouping.is_some() || charts.is_some();
     let path = args.file.as_deref().filter(|p| p.as_os_str() != "-");
-    log_lines::for_each_message(path, &spec, args.input, |line, decoded| {
-        match decoded {
-            Ok(view) => {
-                let diagnosis = diagnose(&view, dialect);
-                if grouped {
-                    groups.record(&view, diagnosis.as_ref());
+    let mut violations = Failures::default();
+    log_lines::for_each_message(
+        path,
+        &spec,
+        args.input,
+        args.lenient,
+        |line, decoded, found| {
+            for v in found {
+                violations.record_violation(line, v);
+            }
+            match decoded {
+                Ok(view) => {
+                    let diagnosis = diagnose(&view, dialect);
+                    if grouped {
+                        groups.record(&view, diagnosis.as_ref());
+                    }
+                    match diagnosis {
+                        Some(d) => tally.record(d),
+                        None => tally.record_no_field_39(Some(view.mti().as_bytes())),
+                    }
                 }
-                match diagnosis {
-                    Some(d) => tally.record(d),
-                    None => tally.record_no_field_39(Some(view.mti().as_bytes())),
+                Err(e) => {
+                    tally.record_decode_failure();
+                    failures.record(line, &e);
                 }
             }
-            Err(e) => {
-                tally.record_decode_failure();
-                failures.record(line, &e);
-            }
-        }
-        Ok(())
-    })?;
+            Ok(())
+        },
+    )?;
     if let (Some(file), Some((by_hour, by_terminal))) = (&args.html, charts) {
         let source = path.map_or_else(|| "standard input".to_owned(), |p| p.display().to_string());
         let page = html::Page {
@@ -159,6 +175,7 @@ pub fn run(args: &StatsArgs) -> Result<Outcome, CliError> {
     let report = Report {
         tally: &tally,
         failures: &failures,
+        violations: args.lenient.then_some(&violations),
         grouping: grouping.map(|n| (&groups, n)),
         top: args.top,
     };

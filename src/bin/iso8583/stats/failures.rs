@@ -2,6 +2,7 @@
 
 use crate::log_lines::LineError;
 use iso8583_wire::response::Lang;
+use iso8583_wire::Violation;
 
 /// Line numbers kept for each kind of failure.
 pub const FIRST_LINES: usize = 5;
@@ -29,7 +30,20 @@ pub struct Failures {
 impl Failures {
     /// Counts the failure of line `line`.
     pub fn record(&mut self, line: usize, error: &LineError) {
-        let kind = error.kind_name();
+        self.record_kind(line, error.kind_name(), || {
+            let failure = error.failure();
+            format!("{}: {}", failure.place(), failure.message)
+        });
+    }
+
+    /// Counts a content violation of the message of line `line`, by its rule (`sign`,
+    /// `class`).
+    pub fn record_violation(&mut self, line: usize, violation: &Violation) {
+        self.record_kind(line, violation.rule().as_str(), || violation.to_string());
+    }
+
+    /// Counts one of `kind` at `line`; `first` words the first one.
+    fn record_kind(&mut self, line: usize, kind: &'static str, first: impl FnOnce() -> String) {
         // A handful of kinds at most: a scan is cheaper than hashing.
         if let Some(k) = self.kinds.iter_mut().find(|k| k.kind == kind) {
             k.count += 1;
@@ -38,13 +52,17 @@ impl Failures {
             }
             return;
         }
-        let failure = error.failure();
         self.kinds.push(KindCount {
             kind,
             count: 1,
             first_lines: vec![line],
-            first_error: format!("{}: {}", failure.place(), failure.message),
+            first_error: first(),
         });
+    }
+
+    /// How many were counted, of every kind.
+    pub fn total(&self) -> u64 {
+        self.kinds.iter().map(|k| k.count).sum()
     }
 
     /// Every kind, the most frequent first (ties by name).
@@ -69,6 +87,8 @@ pub fn label(kind: &str, lang: Lang) -> &str {
         "invalid_tlv" => ("malformed BER-TLV", "BER-TLV 格式错误"),
         "invalid_path" => ("not a subfield path", "不是子域路径"),
         "invalid_hex" => ("not hex text", "不是十六进制文本"),
+        "sign" => ("amount without its C or D sign", "金额缺少 C/D 符号"),
+        "class" => ("a byte breaks the field's class", "有字节不符合域的类型"),
         other => (other, other),
     };
     match lang {

@@ -15,6 +15,8 @@ pub struct Report<'r> {
     pub tally: &'r Tally<'static>,
     /// The lines that gave no message.
     pub failures: &'r Failures,
+    /// With `--lenient`: the content violations of the messages, by rule.
+    pub violations: Option<&'r Failures>,
     /// The groups, when `--by` was given: the grouping's number in `groups`.
     pub grouping: Option<(&'r Groups, usize)>,
     /// Groups shown (0: all).
@@ -60,38 +62,26 @@ impl Report<'_> {
     /// The text report: the summary, then the failures by kind, then the groups.
     pub fn render(&self, lang: Lang) -> String {
         let mut out = self.tally.render(lang);
-        self.render_failures(&mut out, lang);
+        if let Some(violations) = self.violations {
+            let title = match lang {
+                Lang::Zh => "内容违规（宽松解码）",
+                _ => "content violations (lenient decoding)",
+            };
+            render_kinds(&mut out, violations, violations.total(), title, lang);
+        }
+        let title = match lang {
+            Lang::Zh => "解码失败类型",
+            _ => "decode failures by kind",
+        };
+        render_kinds(
+            &mut out,
+            self.failures,
+            self.tally.decode_failures(),
+            title,
+            lang,
+        );
         self.render_groups(&mut out, lang);
         out
-    }
-
-    fn render_failures(&self, out: &mut String, lang: Lang) {
-        let kinds = self.failures.kinds();
-        if kinds.is_empty() {
-            return;
-        }
-        let total = self.tally.decode_failures();
-        let (title, count, pct, lines) = match lang {
-            Lang::Zh => ("解码失败类型", "数量", "占比", "最先出现的行"),
-            _ => ("decode failures by kind", "count", "share", "first lines"),
-        };
-        let mut table = Table::new(&[
-            (title, Align::Left),
-            (count, Align::Right),
-            (pct, Align::Right),
-            (lines, Align::Left),
-        ]);
-        for k in kinds {
-            let first: Vec<String> = k.first_lines.iter().map(ToString::to_string).collect();
-            table.row(vec![
-                failures::label(k.kind, lang).to_owned(),
-                k.count.to_string(),
-                percent(k.count, total),
-                first.join(", "),
-            ]);
-        }
-        out.push('\n');
-        write_table(out, &table);
     }
 
     fn render_groups(&self, out: &mut String, lang: Lang) {
@@ -162,6 +152,36 @@ fn write_table(out: &mut String, table: &Table) {
     }
 }
 
+/// Kinds of `kinds` as a table titled `title`, with each one's share of `total`; nothing when
+/// there is none.
+fn render_kinds(out: &mut String, kinds: &Failures, total: u64, title: &str, lang: Lang) {
+    let kinds = kinds.kinds();
+    if kinds.is_empty() {
+        return;
+    }
+    let (count, pct, lines) = match lang {
+        Lang::Zh => ("数量", "占比", "最先出现的行"),
+        _ => ("count", "share", "first lines"),
+    };
+    let mut table = Table::new(&[
+        (title, Align::Left),
+        (count, Align::Right),
+        (pct, Align::Right),
+        (lines, Align::Left),
+    ]);
+    for k in kinds {
+        let first: Vec<String> = k.first_lines.iter().map(ToString::to_string).collect();
+        table.row(vec![
+            failures::label(k.kind, lang).to_owned(),
+            k.count.to_string(),
+            percent(k.count, total),
+            first.join(", "),
+        ]);
+    }
+    out.push('\n');
+    write_table(out, &table);
+}
+
 /// `part` of `whole` as a percentage with one decimal.
 fn percent(part: u64, whole: u64) -> String {
     format!("{:.1}%", 100.0 * share(part, whole))
@@ -221,6 +241,8 @@ impl Serialize for RowJson<'_> {
 struct ReportJson<'r> {
     #[serde(flatten)]
     tally: &'r Tally<'static>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content_violations: Option<Vec<KindJson<'r>>>,
     decode_failure_kinds: Vec<KindJson<'r>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     group_by: Option<Vec<&'static str>>,
@@ -248,8 +270,16 @@ impl Report<'_> {
             )
         });
         let decoded = self.decoded();
+        let content_violations = self.violations.map(|v| {
+            let total = v.total();
+            v.kinds()
+                .into_iter()
+                .map(|kind| KindJson { kind, total })
+                .collect()
+        });
         let json = ReportJson {
             tally: self.tally,
+            content_violations,
             decode_failure_kinds,
             group_by: rows
                 .as_ref()
