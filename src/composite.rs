@@ -92,22 +92,28 @@ impl<'a> FieldView<'a> {
     /// BER-TLV and constructed tags, a part name for track 2, a number otherwise; `None` when
     /// it names none.
     fn parse_id(&self, id: &str) -> Option<FieldId> {
-        let tlv = matches!(self.sub_id(), Some(FieldId::Tag(t)) if tlv::is_constructed(t))
-            || matches!(self.spec().composite.as_deref(), Some(Composite::BerTlv));
-        if tlv {
-            if id.is_empty() || id.len() > 8 || id.len() % 2 == 1 {
-                return None;
-            }
-            return u32::from_str_radix(id, 16).ok().map(FieldId::Tag);
+        let in_tag = matches!(self.sub_id(), Some(FieldId::Tag(t)) if tlv::is_constructed(t));
+        subfield_id(self.spec(), in_tag, id)
+    }
+}
+
+/// How `id` names a subfield of a field of format `spec` (or, when `in_tag`, a data object
+/// inside a constructed BER-TLV tag): a hex tag (1–4 bytes) for BER-TLV and constructed tags,
+/// a part name for track 2, a number otherwise; `None` when it names none.
+pub(crate) fn subfield_id(spec: &FieldSpec, in_tag: bool, id: &str) -> Option<FieldId> {
+    if in_tag || matches!(spec.composite.as_deref(), Some(Composite::BerTlv)) {
+        if id.is_empty() || id.len() > 8 || id.len() % 2 == 1 {
+            return None;
         }
-        match self.spec().composite.as_deref() {
-            Some(Composite::Track2) => Track2Part::ALL
-                .into_iter()
-                .find(|p| p.name() == id)
-                .map(FieldId::Part),
-            Some(_) => id.parse().ok().map(FieldId::Number),
-            None => None,
-        }
+        return u32::from_str_radix(id, 16).ok().map(FieldId::Tag);
+    }
+    match spec.composite.as_deref() {
+        Some(Composite::Track2) => Track2Part::ALL
+            .into_iter()
+            .find(|p| p.name() == id)
+            .map(FieldId::Part),
+        Some(_) => id.parse().ok().map(FieldId::Number),
+        None => None,
     }
 }
 

@@ -29,6 +29,8 @@
 //! - [`value`]: typed values of the common data elements: [`value::Amount`] with its ISO 4217
 //!   currency, [`value::Stan`], [`value::Rrn`], the dates and times, [`value::ProcessingCode`],
 //!   [`value::PosEntryMode`] and [`value::Pan`] (Luhn-checked, masked).
+//! - `typed` (feature `serde`, on by default): your own structs read from a decoded message
+//!   and written into a message through serde, members named by data element number.
 //! - [`frame`]: length headers and TPDUs around messages on a TCP connection.
 //! - `export` (feature `export`): decoded messages as Arrow record batches with typed columns
 //!   (masked card number, the taxonomy's verdict, the decode error of each line that failed),
@@ -71,6 +73,8 @@ pub mod mti;
 pub mod net;
 pub mod response;
 pub mod spec;
+#[cfg(feature = "serde")]
+pub mod typed;
 pub mod value;
 pub mod view;
 pub mod violation;

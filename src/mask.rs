@@ -130,7 +130,7 @@ pub fn write_masked(out: &mut impl fmt::Write, mask: Mask, text: &str) -> fmt::R
             }
             Ok(())
         }
-        Mask::Secret => out.write_str("[HIDDEN]"),
+        Mask::Secret => out.write_str(HIDDEN),
     }
 }
 
@@ -180,6 +180,22 @@ fn write_pan(out: &mut impl fmt::Write, pan: &str) -> fmt::Result {
     }
     Ok(())
 }
+
+/// Whether `text`, given as the clear value of a field masked as `mask`, is a masked form
+/// that [`write_masked`] wrote (`424242******4242`, `[HIDDEN]`) rather than the value: a `*`
+/// in a card number or track data, or the hidden marker of a secret. Such text fed back as a
+/// value must be refused, not sent.
+#[must_use]
+pub fn looks_masked(mask: Mask, text: &str) -> bool {
+    match mask {
+        Mask::None => false,
+        Mask::Pan | Mask::Track => text.contains('*'),
+        Mask::Secret => text.contains(HIDDEN),
+    }
+}
+
+/// What [`write_masked`] shows for a secret.
+const HIDDEN: &str = "[HIDDEN]";
 
 /// The masked form of `text` as a `String`.
 #[must_use]
@@ -236,5 +252,17 @@ mod tests {
             "424242******4242D****"
         );
         assert_eq!(masked_string(Mask::Secret, "0123456789ABCDEF"), "[HIDDEN]");
+    }
+
+    #[test]
+    fn tells_masked_text_from_values() {
+        use super::looks_masked;
+        let pan = "4242424242424242";
+        let track = "4242424242424242=29122011000000000000";
+        for (mask, clear) in [(Mask::Pan, pan), (Mask::Track, track), (Mask::Secret, pan)] {
+            assert!(!looks_masked(mask, clear), "{mask:?}");
+            assert!(looks_masked(mask, &masked_string(mask, clear)), "{mask:?}");
+        }
+        assert!(!looks_masked(Mask::None, "AMZN*MKTP"));
     }
 }

@@ -1,0 +1,662 @@
+//! Reading a decoded message into a type: a serde [`Deserializer`] over a [`MessageView`],
+//! a map of its fields by number, and of a structured field's subfields by id.
+//!
+//! Values are handed out borrowed from the input wherever the wire holds them as they are
+//! (ASCII text, raw binary); other encodings are turned into text on the stack and handed out
+//! for the type to copy. Keys are static strings, so that reading a message into a struct of
+//! borrowed members allocates nothing.
+
+use super::error::{TypedError, TypedErrorKind};
+use super::keys::number_key;
+use crate::composite::{FieldId, Subfields};
+use crate::error::Element;
+use crate::spec::{ContentClass, Encoding, Mask};
+use crate::view::{Fields, FieldView, MessageView};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+
+/// Text longer than this is turned into a heap buffer; shorter text uses the stack.
+const STACK_TEXT: usize = 128;
+
+/// A whole message, read as a map of its fields (and, when a struct names them, `mti` and
+/// `header`).
+pub(super) struct MessageDe<'v, 'de> {
+    pub(super) view: &'v MessageView<'de>,
+}
+
+/// Which of `mti` and `header` are still to be handed out, as bits.
+const MTI: u8 = 1;
+const HEADER: u8 = 2;
+
+impl<'de> MessageDe<'_, 'de> {
+    fn visit<V: Visitor<'de>>(self, extras: u8, visitor: V) -> Result<V::Value, TypedError> {
+        visitor.visit_map(FieldsAccess {
+            view: self.view,
+            fields: self.view.fields(),
+            extras,
+            pending: Pending::Nothing,
+        })
+    }
+}
+
+impl<'de> Deserializer<'de> for MessageDe<'_, 'de> {
+    type Error = TypedError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        // A map gets the MTI, and the header when the spec has one, as entries too, so that
+        // it builds the same message back.
+        let header = if self.view.spec().layout().header_length > 0 {
+            HEADER
+        } else {
+            0
+        };
+        self.visit(MTI | header, visitor)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        self.deserialize_any(visitor)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, TypedError> {
+        let mut extras = 0;
+        for f in fields {
+            match *f {
+                "mti" => extras |= MTI,
+                "header" => extras |= HEADER,
+                _ => {}
+            }
+        }
+        self.visit(extras, visitor)
+            .map_err(|e| e.in_struct_named(name))
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, TypedError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct seq tuple
+        tuple_struct enum identifier ignored_any
+    }
+}
+
+/// What the value after the last key handed out is.
+enum Pending<'de> {
+    Nothing,
+    Field(FieldView<'de>),
+    Mti,
+    Header,
+}
+
+/// The fields of a message as a map, in wire order.
+struct FieldsAccess<'v, 'de> {
+    view: &'v MessageView<'de>,
+    fields: Fields<'v, 'de>,
+    extras: u8,
+    pending: Pending<'de>,
+}
+
+impl<'de> MapAccess<'de> for FieldsAccess<'_, 'de> {
+    type Error = TypedError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, TypedError> {
+        let key = if self.extras != 0 {
+            if self.extras & MTI != 0 {
+                self.extras &= !MTI;
+                self.pending = Pending::Mti;
+                "mti"
+            } else {
+                self.extras = 0;
+                self.pending = Pending::Header;
+                "header"
+            }
+        } else {
+            let Some(field) = self.fields.next() else {
+                return Ok(None);
+            };
+            self.pending = Pending::Field(field);
+            // Data elements are numbered 1 to 192.
+            number_key(field.number()).unwrap_or_default()
+        };
+        seed.deserialize(KeyDe::borrowed(key)).map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, TypedError> {
+        match core::mem::replace(&mut self.pending, Pending::Nothing) {
+            Pending::Field(field) => seed.deserialize(FieldDe { field }).map_err(|e| {
+                field_context(e, &field)
+                    .at_field(field.number())
+                    .of_member(number_key(field.number()).unwrap_or_default())
+            }),
+            Pending::Mti => {
+                let mti = self.view.mti();
+                let h = self.view.header().len();
+                let wire = self.view.as_bytes().get(h..h + 4).unwrap_or_default();
+                let result = if wire == mti.as_bytes() {
+                    // The MTI is ASCII on the wire: borrow it.
+                    match core::str::from_utf8(wire) {
+                        Ok(s) => seed.deserialize(TextDe::Borrowed(s)),
+                        Err(_) => seed.deserialize(TextDe::Transient(mti.as_str())),
+                    }
+                } else {
+                    seed.deserialize(TextDe::Transient(mti.as_str()))
+                };
+                result.map_err(|e| e.at(Element::Mti).of_member("mti"))
+            }
+            Pending::Header => seed
+                .deserialize(HeaderDe(self.view.header()))
+                .map_err(|e| e.at(Element::Header).of_member("header")),
+            Pending::Nothing => Err(TypedError::new(TypedErrorKind::Unsupported {
+                what: "a value before its key",
+            })),
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        None
+    }
+}
+
+/// `e`, raised reading `field`, with a value type's own message withheld when it may hold the
+/// value.
+fn field_context(e: TypedError, field: &FieldView<'_>) -> TypedError {
+    e.scrubbed(field.spec().mask != Mask::None || field.is_composite(), || {
+        field.to_text()
+    })
+}
+
+/// A key: a static string when it is one (numbers up to 192, track 2 part names), otherwise
+/// text on the stack (BER-TLV tags, larger subfield numbers).
+struct KeyDe<'k> {
+    fixed: Option<&'static str>,
+    text: &'k str,
+    number: Option<u16>,
+}
+
+impl KeyDe<'static> {
+    const fn borrowed(text: &'static str) -> Self {
+        Self {
+            fixed: Some(text),
+            text,
+            number: None,
+        }
+    }
+}
+
+impl<'de> Deserializer<'de> for KeyDe<'_> {
+    type Error = TypedError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        match self.fixed {
+            Some(text) => visitor.visit_borrowed_str(text),
+            None => visitor.visit_str(self.text),
+        }
+    }
+
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        match self.number.or_else(|| super::keys::key_number(self.text)) {
+            Some(n) => visitor.visit_u16(n),
+            None => self.deserialize_any(visitor),
+        }
+    }
+
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        self.deserialize_u16(visitor)
+    }
+
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        self.deserialize_u16(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// Text handed to a type: borrowed from the input, or for the type to copy.
+enum TextDe<'t, 'de> {
+    Borrowed(&'de str),
+    Transient(&'t str),
+}
+
+impl<'de> Deserializer<'de> for TextDe<'_, 'de> {
+    type Error = TypedError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        match self {
+            Self::Borrowed(s) => visitor.visit_borrowed_str(s),
+            Self::Transient(s) => visitor.visit_str(s),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        visitor.visit_some(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// The header: raw bytes as they are, or upper-case hex text.
+struct HeaderDe<'de>(&'de [u8]);
+
+impl<'de> Deserializer<'de> for HeaderDe<'de> {
+    type Error = TypedError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        let mut hex = vec![0u8; self.0.len() * 2];
+        crate::codec::hex_upper_into(self.0, &mut hex);
+        let hex = String::from_utf8(hex).unwrap_or_default();
+        visitor.visit_string(hex)
+    }
+
+    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        visitor.visit_borrowed_bytes(self.0)
+    }
+
+    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        self.deserialize_bytes(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        visitor.visit_some(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// Calls `f` with the field's text, from a stack buffer when it is short.
+fn with_text<R>(field: &FieldView<'_>, f: impl FnOnce(&str) -> R) -> R {
+    let needed = field.text_len();
+    let mut stack = [0u8; STACK_TEXT];
+    let mut heap = Vec::new();
+    let buf: &mut [u8] = if needed <= STACK_TEXT {
+        &mut stack
+    } else {
+        heap.resize(needed, 0);
+        &mut heap
+    };
+    // The buffer is as long as the text.
+    f(field.text_into(buf).unwrap_or_default())
+}
+
+/// One field or subfield's value.
+struct FieldDe<'de> {
+    field: FieldView<'de>,
+}
+
+impl<'de> FieldDe<'de> {
+    /// The field's text: borrowed when it is ASCII on the wire.
+    #[inline]
+    fn text<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        match self.field.as_str() {
+            Ok(s) => visitor.visit_borrowed_str(s),
+            Err(_) => with_text(&self.field, |s| visitor.visit_str(s)),
+        }
+    }
+
+    /// The field's value as a number, for an `n` field.
+    fn number(&self, wanted: &'static str) -> Result<u64, TypedError> {
+        let class = self.field.spec().class;
+        if class != ContentClass::N {
+            return Err(TypedError::new(TypedErrorKind::WrongType {
+                wanted: "an integer",
+                class,
+            }));
+        }
+        self.field
+            .to_u64()
+            .map_err(|_| TypedError::new(TypedErrorKind::NumberOutOfRange { wanted }))
+    }
+
+    /// The number, converted to the type asked for.
+    fn narrow<T: TryFrom<u64>>(&self, wanted: &'static str) -> Result<T, TypedError> {
+        T::try_from(self.number(wanted)?)
+            .map_err(|_| TypedError::new(TypedErrorKind::NumberOutOfRange { wanted }))
+    }
+
+    fn unsupported(what: &'static str) -> TypedError {
+        TypedError::new(TypedErrorKind::Unsupported { what })
+    }
+
+    /// The subfields as a map, for a structured field.
+    fn subfields<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        if !self.field.is_composite() {
+            return Err(TypedError::new(TypedErrorKind::NoSubfields));
+        }
+        visitor.visit_map(SubfieldsAccess {
+            parent: self.field,
+            subfields: self.field.subfields(),
+            pending: None,
+        })
+    }
+}
+
+impl<'de> Deserializer<'de> for FieldDe<'de> {
+    type Error = TypedError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        self.text(visitor)
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        self.text(visitor)
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        self.text(visitor)
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        self.text(visitor)
+    }
+
+    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        let fs = self.field.spec();
+        match (fs.class, fs.encoding) {
+            // Raw bytes, or ASCII text, are the value as they are.
+            (ContentClass::B, Encoding::Binary) => {
+                visitor.visit_borrowed_bytes(self.field.as_bytes())
+            }
+            (ContentClass::B, _) => with_text(&self.field, |hex| {
+                let mut bytes = vec![0u8; hex.len() / 2];
+                match crate::codec::hex_decode_into(hex.as_bytes(), &mut bytes) {
+                    Ok(_) if hex.len() % 2 == 0 => visitor.visit_byte_buf(bytes),
+                    _ => Err(TypedError::new(TypedErrorKind::WrongType {
+                        wanted: "bytes",
+                        class: fs.class,
+                    })),
+                }
+            }),
+            (_, Encoding::Ascii) => visitor.visit_borrowed_bytes(self.field.as_bytes()),
+            _ => with_text(&self.field, |s| visitor.visit_bytes(s.as_bytes())),
+        }
+    }
+
+    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        self.deserialize_bytes(visitor)
+    }
+
+    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        visitor.visit_u8(self.narrow("u8")?)
+    }
+
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        visitor.visit_u16(self.narrow("u16")?)
+    }
+
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        visitor.visit_u32(self.narrow("u32")?)
+    }
+
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        visitor.visit_u64(self.number("u64")?)
+    }
+
+    fn deserialize_u128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        visitor.visit_u128(u128::from(self.number("u128")?))
+    }
+
+    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        visitor.visit_i8(self.narrow("i8")?)
+    }
+
+    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        visitor.visit_i16(self.narrow("i16")?)
+    }
+
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        visitor.visit_i32(self.narrow("i32")?)
+    }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        visitor.visit_i64(self.narrow("i64")?)
+    }
+
+    fn deserialize_i128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        visitor.visit_i128(i128::from(self.number("i128")?))
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, TypedError> {
+        Err(Self::unsupported("a boolean"))
+    }
+
+    fn deserialize_f32<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, TypedError> {
+        Err(Self::unsupported("a float"))
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, TypedError> {
+        Err(Self::unsupported("a float"))
+    }
+
+    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        self.text(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, TypedError> {
+        Err(Self::unsupported("a unit value"))
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _visitor: V,
+    ) -> Result<V::Value, TypedError> {
+        Err(Self::unsupported("a unit struct"))
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, TypedError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        // `Vec<u8>` reads itself as a list of bytes.
+        self.deserialize_bytes(ByteList(visitor))
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        _visitor: V,
+    ) -> Result<V::Value, TypedError> {
+        Err(Self::unsupported("a tuple"))
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        _visitor: V,
+    ) -> Result<V::Value, TypedError> {
+        Err(Self::unsupported("a tuple struct"))
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        self.subfields(visitor)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, TypedError> {
+        self.subfields(visitor)
+            .map_err(|e| e.in_struct_named(name))
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, TypedError> {
+        use de::IntoDeserializer;
+        // A unit variant named by the field's text (a response code, a processing code).
+        match self.field.as_str() {
+            Ok(s) => visitor.visit_enum(de::value::BorrowedStrDeserializer::new(s)),
+            Err(_) => with_text(&self.field, |s| visitor.visit_enum(s.into_deserializer())),
+        }
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
+        visitor.visit_unit()
+    }
+}
+
+/// The subfields of a structured field as a map by id, in wire order.
+struct SubfieldsAccess<'de> {
+    parent: FieldView<'de>,
+    subfields: Subfields<'de>,
+    pending: Option<FieldView<'de>>,
+}
+
+/// Room for a key as text: a BER-TLV tag of up to 4 bytes in hex, or a number.
+const KEY_TEXT: usize = 8;
+
+impl<'de> MapAccess<'de> for SubfieldsAccess<'de> {
+    type Error = TypedError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, TypedError> {
+        let Some(sub) = self.subfields.next() else {
+            return Ok(None);
+        };
+        let sub = sub.map_err(|e| TypedError::from(e.shifted(self.parent.offset())))?;
+        self.pending = Some(sub);
+        let id = sub.sub_id();
+        let fixed = match id {
+            Some(FieldId::Number(n)) => number_key(n),
+            Some(FieldId::Part(p)) => Some(p.name()),
+            _ => None,
+        };
+        if let Some(key) = fixed {
+            return seed.deserialize(KeyDe::borrowed(key)).map(Some);
+        }
+        let mut buf = KeyBuf::default();
+        if let Some(id) = id {
+            use core::fmt::Write;
+            // Every id fits: at most 8 hex digits or 5 decimal ones.
+            let _ = write!(buf, "{id}");
+        }
+        let number = match id {
+            Some(FieldId::Number(n)) => Some(n),
+            _ => None,
+        };
+        seed.deserialize(KeyDe {
+            fixed: None,
+            text: buf.as_str(),
+            number,
+        })
+        .map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, TypedError> {
+        let Some(field) = self.pending.take() else {
+            return Err(TypedError::new(TypedErrorKind::Unsupported {
+                what: "a value before its key",
+            }));
+        };
+        seed.deserialize(FieldDe { field }).map_err(|e| {
+            let e = field_context(e, &field);
+            match field.sub_id() {
+                Some(id) => {
+                    let member = match id {
+                        FieldId::Number(n) => number_key(n),
+                        FieldId::Part(p) => Some(p.name()),
+                        _ => None,
+                    };
+                    let e = e.in_sub(id);
+                    match member {
+                        Some(m) => e.of_member(m),
+                        None => e,
+                    }
+                }
+                None => e,
+            }
+        })
+    }
+}
+
+/// A key's text on the stack.
+#[derive(Default)]
+struct KeyBuf {
+    bytes: [u8; KEY_TEXT],
+    len: usize,
+}
+
+impl KeyBuf {
+    fn as_str(&self) -> &str {
+        self.bytes
+            .get(..self.len)
+            .and_then(|b| core::str::from_utf8(b).ok())
+            .unwrap_or_default()
+    }
+}
+
+impl core::fmt::Write for KeyBuf {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        let end = self.len + s.len();
+        let to = self.bytes.get_mut(self.len..end).ok_or(core::fmt::Error)?;
+        to.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// A visitor of a list of bytes, given bytes: they are handed to it one by one.
+struct ByteList<V>(V);
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for ByteList<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        self.0.expecting(f)
+    }
+
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<V::Value, E> {
+        self.0
+            .visit_seq(de::value::SeqDeserializer::new(v.iter().copied()))
+    }
+}

@@ -1,0 +1,551 @@
+//! Writing a type into a message: a serde [`Serializer`] that sets each member on a
+//! [`Message`] through its setters ([`Message::set`] for text, numbers and bytes,
+//! [`Message::set_subfields`] for structured fields), so that every value is checked as the
+//! setters check it.
+
+use super::error::{TypedError, TypedErrorKind};
+use super::keys::key_number;
+use crate::error::Element;
+use crate::mask::looks_masked;
+use crate::mti::Mti;
+use crate::spec::{ContentClass, FieldSpec, Mask, Spec};
+use crate::Message;
+use serde::ser::{self, Impossible, Serialize, Serializer};
+use sub::SubfieldsSer;
+pub(crate) use text::ByteSeq;
+use text::{HeaderSer, TextSer};
+
+/// The `serialize_*` methods of plain values a serializer does not take, each an
+/// [`TypedErrorKind::Unsupported`] error.
+macro_rules! unsupported_values {
+    ($ok:ty) => {
+        fn serialize_bool(self, _v: bool) -> Result<$ok, TypedError> {
+            Err(unsupported("a boolean"))
+        }
+        fn serialize_i8(self, _v: i8) -> Result<$ok, TypedError> {
+            Err(unsupported("an integer"))
+        }
+        fn serialize_i16(self, _v: i16) -> Result<$ok, TypedError> {
+            Err(unsupported("an integer"))
+        }
+        fn serialize_i32(self, _v: i32) -> Result<$ok, TypedError> {
+            Err(unsupported("an integer"))
+        }
+        fn serialize_i64(self, _v: i64) -> Result<$ok, TypedError> {
+            Err(unsupported("an integer"))
+        }
+        fn serialize_u8(self, _v: u8) -> Result<$ok, TypedError> {
+            Err(unsupported("an integer"))
+        }
+        fn serialize_u16(self, _v: u16) -> Result<$ok, TypedError> {
+            Err(unsupported("an integer"))
+        }
+        fn serialize_u32(self, _v: u32) -> Result<$ok, TypedError> {
+            Err(unsupported("an integer"))
+        }
+        fn serialize_u64(self, _v: u64) -> Result<$ok, TypedError> {
+            Err(unsupported("an integer"))
+        }
+        fn serialize_f32(self, _v: f32) -> Result<$ok, TypedError> {
+            Err(unsupported("a float"))
+        }
+        fn serialize_f64(self, _v: f64) -> Result<$ok, TypedError> {
+            Err(unsupported("a float"))
+        }
+        fn serialize_char(self, _v: char) -> Result<$ok, TypedError> {
+            Err(unsupported("a character"))
+        }
+        fn serialize_str(self, _v: &str) -> Result<$ok, TypedError> {
+            Err(unsupported("a string"))
+        }
+        fn serialize_bytes(self, _v: &[u8]) -> Result<$ok, TypedError> {
+            Err(unsupported("bytes"))
+        }
+        fn serialize_none(self) -> Result<$ok, TypedError> {
+            Err(unsupported("nothing"))
+        }
+        fn serialize_unit(self) -> Result<$ok, TypedError> {
+            Err(unsupported("a unit value"))
+        }
+        fn serialize_unit_struct(self, _name: &'static str) -> Result<$ok, TypedError> {
+            Err(unsupported("a unit struct"))
+        }
+        fn serialize_unit_variant(
+            self,
+            _name: &'static str,
+            _index: u32,
+            _variant: &'static str,
+        ) -> Result<$ok, TypedError> {
+            Err(unsupported("an enum"))
+        }
+    };
+}
+
+/// `serialize_seq` of a serializer that takes no list.
+macro_rules! unsupported_seq {
+    () => {
+        fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, TypedError> {
+            Err(unsupported("a list"))
+        }
+    };
+}
+
+/// `serialize_seq` of a serializer that takes bytes, which serde gives `&[u8]` and `Vec<u8>`
+/// as: a list of `u8`.
+macro_rules! byte_seq {
+    () => {
+        fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq, TypedError> {
+            Ok($crate::typed::ser::ByteSeq::new(self, len))
+        }
+    };
+}
+
+/// The `serialize_*` methods of tuples and enums with data, which no serializer here takes.
+macro_rules! unsupported_compounds {
+    ($ok:ty) => {
+        fn serialize_newtype_variant<T: Serialize + ?Sized>(
+            self,
+            _name: &'static str,
+            _index: u32,
+            _variant: &'static str,
+            _value: &T,
+        ) -> Result<$ok, TypedError> {
+            Err(unsupported("an enum with data"))
+        }
+        fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, TypedError> {
+            Err(unsupported("a tuple"))
+        }
+        fn serialize_tuple_struct(
+            self,
+            _name: &'static str,
+            _len: usize,
+        ) -> Result<Self::SerializeTupleStruct, TypedError> {
+            Err(unsupported("a tuple struct"))
+        }
+        fn serialize_tuple_variant(
+            self,
+            _name: &'static str,
+            _index: u32,
+            _variant: &'static str,
+            _len: usize,
+        ) -> Result<Self::SerializeTupleVariant, TypedError> {
+            Err(unsupported("an enum with data"))
+        }
+        fn serialize_struct_variant(
+            self,
+            _name: &'static str,
+            _index: u32,
+            _variant: &'static str,
+            _len: usize,
+        ) -> Result<Self::SerializeStructVariant, TypedError> {
+            Err(unsupported("an enum with data"))
+        }
+    };
+}
+
+mod sub;
+mod text;
+
+/// Digits a `u64` or `i64` takes at most, and the longest fixed `n` field a number is
+/// zero-padded into on the stack.
+pub(super) const NUMBER_TEXT: usize = 64;
+
+pub(super) fn unsupported(what: &'static str) -> TypedError {
+    TypedError::new(TypedErrorKind::Unsupported { what })
+}
+
+/// A whole message, from a struct or a map of members by field number (and `mti`, `header`).
+pub(super) struct MessageSer<'s> {
+    pub(super) spec: &'s Spec,
+}
+
+/// The message being built.
+pub(super) struct MessageBuilder<'s> {
+    spec: &'s Spec,
+    message: Message,
+    has_mti: bool,
+    name: Option<&'static str>,
+    /// The key of a map entry whose value comes next.
+    key: Option<Key>,
+}
+
+impl MessageBuilder<'_> {
+    fn member<T: Serialize + ?Sized>(&mut self, key: Key, value: &T) -> Result<(), TypedError> {
+        match key {
+            Key::Field(n) => {
+                let fs = self.spec.field(n).ok_or_else(|| {
+                    TypedError::new(TypedErrorKind::UnknownKey).at_field(n)
+                })?;
+                value
+                    .serialize(FieldSer {
+                        spec: self.spec,
+                        fs,
+                        n,
+                        message: &mut self.message,
+                    })
+                    .map_err(|e| e.at_field(n))
+            }
+            Key::Mti => {
+                let Some(text) = value.serialize(TextSer)? else {
+                    return Ok(());
+                };
+                let mti = Mti::from_text(&text)
+                    .ok_or_else(|| TypedError::new(TypedErrorKind::NoMti).at(Element::Mti))?;
+                self.message.set_mti(mti);
+                self.has_mti = true;
+                Ok(())
+            }
+            Key::Header => {
+                let Some(header) = value.serialize(HeaderSer)? else {
+                    return Ok(());
+                };
+                self.message.set_header(header);
+                Ok(())
+            }
+        }
+    }
+
+    fn finish(self) -> Result<Message, TypedError> {
+        if !self.has_mti {
+            let e = TypedError::new(TypedErrorKind::NoMti).at(Element::Mti);
+            return Err(match self.name {
+                Some(name) => e.in_struct_named(name),
+                None => e,
+            });
+        }
+        Ok(self.message)
+    }
+
+    fn named(&self, e: TypedError) -> TypedError {
+        match self.name {
+            Some(name) => e.in_struct_named(name),
+            None => e,
+        }
+    }
+}
+
+/// A member's key: a data element, the MTI or the header.
+#[derive(Clone, Copy)]
+enum Key {
+    Field(u16),
+    Mti,
+    Header,
+}
+
+impl Key {
+    fn of(key: &str) -> Result<Self, TypedError> {
+        match key {
+            "mti" => Ok(Self::Mti),
+            "header" => Ok(Self::Header),
+            _ => key_number(key)
+                .map(Self::Field)
+                .ok_or_else(|| TypedError::new(TypedErrorKind::UnknownKey)),
+        }
+    }
+}
+
+impl<'s> Serializer for MessageSer<'s> {
+    type Ok = Message;
+    type Error = TypedError;
+    type SerializeSeq = Impossible<Message, TypedError>;
+    type SerializeTuple = Impossible<Message, TypedError>;
+    type SerializeTupleStruct = Impossible<Message, TypedError>;
+    type SerializeTupleVariant = Impossible<Message, TypedError>;
+    type SerializeMap = MessageBuilder<'s>;
+    type SerializeStruct = MessageBuilder<'s>;
+    type SerializeStructVariant = Impossible<Message, TypedError>;
+
+    fn serialize_struct(
+        self,
+        name: &'static str,
+        _len: usize,
+    ) -> Result<MessageBuilder<'s>, TypedError> {
+        Ok(MessageBuilder {
+            spec: self.spec,
+            message: Message::new(Mti::FINANCIAL_REQUEST),
+            has_mti: false,
+            name: Some(name),
+            key: None,
+        })
+    }
+
+    fn serialize_map(self, _len: Option<usize>) -> Result<MessageBuilder<'s>, TypedError> {
+        Ok(MessageBuilder {
+            spec: self.spec,
+            message: Message::new(Mti::FINANCIAL_REQUEST),
+            has_mti: false,
+            name: None,
+            key: None,
+        })
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Message, TypedError> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<Message, TypedError> {
+        value.serialize(self)
+    }
+
+    unsupported_values! { Message }
+    unsupported_seq! {}
+    unsupported_compounds! { Message }
+}
+
+impl ser::SerializeStruct for MessageBuilder<'_> {
+    type Ok = Message;
+    type Error = TypedError;
+
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), TypedError> {
+        Key::of(key)
+            .and_then(|k| self.member(k, value))
+            .map_err(|e| self.named(e.of_member(key)))
+    }
+
+    fn end(self) -> Result<Message, TypedError> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeMap for MessageBuilder<'_> {
+    type Ok = Message;
+    type Error = TypedError;
+
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), TypedError> {
+        let text = key
+            .serialize(TextSer)?
+            .ok_or_else(|| TypedError::new(TypedErrorKind::UnknownKey))?;
+        self.key = Some(Key::of(&text)?);
+        Ok(())
+    }
+
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), TypedError> {
+        let key = self
+            .key
+            .take()
+            .ok_or_else(|| TypedError::new(TypedErrorKind::UnknownKey))?;
+        self.member(key, value)
+    }
+
+    fn end(self) -> Result<Message, TypedError> {
+        self.finish()
+    }
+}
+
+/// Whether a value of a field masked as `mask` (and of `class`) is a masked form.
+pub(super) fn check_masked(mask: Mask, class: ContentClass, text: &str) -> Result<(), TypedError> {
+    // A `*` is never a digit or track character, whatever the spec's mask says.
+    let digits = matches!(class, ContentClass::N | ContentClass::Z) && text.contains('*');
+    if digits || looks_masked(mask, text) {
+        return Err(TypedError::new(TypedErrorKind::Masked));
+    }
+    Ok(())
+}
+
+/// The decimal digits of `v`, zero-padded on the left to `width` (when it fits the buffer).
+pub(super) fn digits(v: u64, width: usize, buf: &mut [u8; NUMBER_TEXT]) -> &[u8] {
+    let mut pos = NUMBER_TEXT;
+    let mut v = v;
+    loop {
+        pos -= 1;
+        if let Some(slot) = buf.get_mut(pos) {
+            // A digit: the remainder is below 10.
+            #[allow(clippy::cast_possible_truncation)]
+            let d = (v % 10) as u8;
+            *slot = b'0' + d;
+        }
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    let start = NUMBER_TEXT.saturating_sub(width).min(pos);
+    if let Some(zeros) = buf.get_mut(start..pos) {
+        zeros.fill(b'0');
+    }
+    buf.get(start..).unwrap_or_default()
+}
+
+/// One data element's value.
+pub(super) struct FieldSer<'m, 's> {
+    pub(super) spec: &'s Spec,
+    pub(super) fs: &'s FieldSpec,
+    pub(super) n: u16,
+    pub(super) message: &'m mut Message,
+}
+
+impl FieldSer<'_, '_> {
+    fn set(self, text: &[u8]) -> Result<(), TypedError> {
+        self.message.set(self.spec, self.n, text)?;
+        Ok(())
+    }
+
+    fn number(self, v: u64) -> Result<(), TypedError> {
+        if self.fs.class != ContentClass::N {
+            return Err(TypedError::new(TypedErrorKind::WrongType {
+                wanted: "an integer",
+                class: self.fs.class,
+            }));
+        }
+        let width = if self.fs.is_fixed() {
+            self.fs.length as usize
+        } else {
+            0
+        };
+        let mut buf = [0u8; NUMBER_TEXT];
+        let text = digits(v, width, &mut buf);
+        self.message.set(self.spec, self.n, text)?;
+        Ok(())
+    }
+}
+
+impl<'m, 's> Serializer for FieldSer<'m, 's> {
+    type Ok = ();
+    type Error = TypedError;
+    type SerializeSeq = ByteSeq<Self>;
+    type SerializeTuple = Impossible<(), TypedError>;
+    type SerializeTupleStruct = Impossible<(), TypedError>;
+    type SerializeTupleVariant = Impossible<(), TypedError>;
+    type SerializeMap = SubfieldsSer<'m, 's>;
+    type SerializeStruct = SubfieldsSer<'m, 's>;
+    type SerializeStructVariant = Impossible<(), TypedError>;
+
+    fn serialize_str(self, v: &str) -> Result<(), TypedError> {
+        check_masked(self.fs.mask, self.fs.class, v)?;
+        self.set(v.as_bytes())
+    }
+
+    fn serialize_char(self, v: char) -> Result<(), TypedError> {
+        let mut buf = [0u8; 4];
+        self.serialize_str(v.encode_utf8(&mut buf))
+    }
+
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), TypedError> {
+        if self.fs.class == ContentClass::B {
+            let mut hex = vec![0u8; v.len() * 2];
+            crate::codec::hex_upper_into(v, &mut hex);
+            return self.set(&hex);
+        }
+        if let Ok(text) = core::str::from_utf8(v) {
+            check_masked(self.fs.mask, self.fs.class, text)?;
+        }
+        self.set(v)
+    }
+
+    fn serialize_u64(self, v: u64) -> Result<(), TypedError> {
+        self.number(v)
+    }
+
+    fn serialize_i64(self, v: i64) -> Result<(), TypedError> {
+        let v = u64::try_from(v)
+            .map_err(|_| TypedError::new(TypedErrorKind::NumberOutOfRange { wanted: "u64" }))?;
+        self.number(v)
+    }
+
+    fn serialize_u128(self, v: u128) -> Result<(), TypedError> {
+        let v = u64::try_from(v)
+            .map_err(|_| TypedError::new(TypedErrorKind::NumberOutOfRange { wanted: "u64" }))?;
+        self.number(v)
+    }
+
+    fn serialize_i128(self, v: i128) -> Result<(), TypedError> {
+        let v = u64::try_from(v)
+            .map_err(|_| TypedError::new(TypedErrorKind::NumberOutOfRange { wanted: "u64" }))?;
+        self.number(v)
+    }
+
+    fn serialize_u8(self, v: u8) -> Result<(), TypedError> {
+        self.number(u64::from(v))
+    }
+
+    fn serialize_u16(self, v: u16) -> Result<(), TypedError> {
+        self.number(u64::from(v))
+    }
+
+    fn serialize_u32(self, v: u32) -> Result<(), TypedError> {
+        self.number(u64::from(v))
+    }
+
+    fn serialize_i8(self, v: i8) -> Result<(), TypedError> {
+        self.serialize_i64(i64::from(v))
+    }
+
+    fn serialize_i16(self, v: i16) -> Result<(), TypedError> {
+        self.serialize_i64(i64::from(v))
+    }
+
+    fn serialize_i32(self, v: i32) -> Result<(), TypedError> {
+        self.serialize_i64(i64::from(v))
+    }
+
+    fn serialize_bool(self, _v: bool) -> Result<(), TypedError> {
+        Err(unsupported("a boolean"))
+    }
+
+    fn serialize_f32(self, _v: f32) -> Result<(), TypedError> {
+        Err(unsupported("a float"))
+    }
+
+    fn serialize_f64(self, _v: f64) -> Result<(), TypedError> {
+        Err(unsupported("a float"))
+    }
+
+    fn serialize_none(self) -> Result<(), TypedError> {
+        // An absent member leaves the field out.
+        Ok(())
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), TypedError> {
+        value.serialize(self)
+    }
+
+    fn serialize_unit(self) -> Result<(), TypedError> {
+        Err(unsupported("a unit value"))
+    }
+
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), TypedError> {
+        Err(unsupported("a unit struct"))
+    }
+
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<(), TypedError> {
+        self.serialize_str(variant)
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<(), TypedError> {
+        value.serialize(self)
+    }
+
+    byte_seq! {}
+    unsupported_compounds! { () }
+
+    fn serialize_map(self, len: Option<usize>) -> Result<SubfieldsSer<'m, 's>, TypedError> {
+        SubfieldsSer::new(self, None, len.unwrap_or(0))
+    }
+
+    fn serialize_struct(
+        self,
+        name: &'static str,
+        len: usize,
+    ) -> Result<SubfieldsSer<'m, 's>, TypedError> {
+        SubfieldsSer::new(self, Some(name), len)
+    }
+
+}
+
