@@ -16,13 +16,17 @@
 )]
 
 use bytes::Bytes;
+use financial::Financial;
 use iso8583_wire::response::{classify, Dialect};
+use iso8583_wire::typed;
 use iso8583_wire::{Message, MessageView, Mti, Spec};
 use iso_8583_rs::{Builder, CompiledSpec};
 use shared::their_spec;
 use std::hint::black_box;
 
 mod shared;
+#[path = "shared/financial.rs"]
+mod financial;
 
 /// How many times `icount OP` runs the operation; the gate divides the count by it.
 const ITERATIONS: usize = 1000;
@@ -38,7 +42,7 @@ const RESP_0210: &[u8] = b"0210723804802EC08000164242424242424242000000000000010
 const CUP_SAMPLE_HEX: &str = "600008000002003038058020c1920100000000000000000100275516040011250021000800388362143741176336d28112011861000000000f303131343430323130313132393633302020202020202000321101313131313131313131311002312e312e312e312e31020330022231021532333634000000000000000000335f2a02036482020800950580000000009a032311259c01009f02060000000000011111111111111111";
 
 /// Operation names, in the order the gate reports them.
-const OPS: [&str; 15] = [
+const OPS: [&str; 17] = [
     "decode_0200",
     "decode_read_all_0200",
     "decode_read_bytes_0200",
@@ -54,6 +58,8 @@ const OPS: [&str; 15] = [
     "iso_8583_rs_decode_read_bytes_0200",
     "iso_8583_rs_decode_get_by_number_0200",
     "iso_8583_rs_encode_0200",
+    "typed_decode",
+    "typed_encode",
 ];
 
 /// The data elements of the reference 0200, in the order a host reads them by number (the
@@ -106,6 +112,8 @@ struct Inputs {
     /// iso_8583_rs 0.2.2: its spec for the reference fields, and the 0200 in its builder.
     theirs: &'static CompiledSpec,
     their_builder: Builder<'static>,
+    /// The reference 0200 read into a struct borrowing its fields (from a leaked copy).
+    typed_0200: Financial<'static>,
 }
 
 fn unhex(s: &str) -> Vec<u8> {
@@ -155,6 +163,14 @@ impl Inputs {
         }
         their_builder.pack_into(&mut out);
         assert_eq!(out, REQ_0200);
+        let leaked: &'static [u8] = Box::leak(REQ_0200.to_vec().into_boxed_slice());
+        let leaked_view = MessageView::decode(ascii, leaked).unwrap();
+        let mut typed_0200: Financial<'static> = typed::from_view(&leaked_view).unwrap();
+        typed_0200.mti = "0200";
+        assert_eq!(
+            typed::to_message(&typed_0200, ascii).unwrap().to_vec(ascii).unwrap(),
+            REQ_0200
+        );
         // Load the response tables before anything is counted.
         for d in Dialect::ALL {
             let _ = classify(d, None, b"00");
@@ -172,6 +188,7 @@ impl Inputs {
             out,
             theirs,
             their_builder,
+            typed_0200,
         }
     }
 }
@@ -367,6 +384,32 @@ fn icount_get_subfield(view: &MessageView<'_>, n: usize) -> usize {
     total
 }
 
+/// Decode, then the 14 fields read into a struct borrowing them (`typed::from_view`).
+#[inline(never)]
+fn icount_typed_decode(spec: &Spec, wire: &[u8], n: usize) -> usize {
+    let mut total = 0;
+    for _ in 0..n {
+        let v = MessageView::decode(spec, black_box(wire)).unwrap();
+        let typed: Financial<'_> = typed::from_view(&v).unwrap();
+        total += black_box(&typed).total_len();
+    }
+    total
+}
+
+/// The struct of borrowed fields written into a message (`typed::to_message`), encoded into a
+/// reused `Vec<u8>`.
+#[inline(never)]
+fn icount_typed_encode(spec: &Spec, value: &Financial<'_>, out: &mut Vec<u8>, n: usize) -> usize {
+    let mut total = 0;
+    for _ in 0..n {
+        out.clear();
+        let m = typed::to_message(black_box(value), spec).unwrap();
+        m.encode(spec, &mut *out).unwrap();
+        total += black_box(out.len());
+    }
+    total
+}
+
 /// Runs operation `op` `n` times; `None` for an unknown name.
 fn run(op: &str, inp: &mut Inputs, n: usize) -> Option<usize> {
     let total = match op {
@@ -400,6 +443,8 @@ fn run(op: &str, inp: &mut Inputs, n: usize) -> Option<usize> {
         "iso_8583_rs_encode_0200" => {
             icount_iso_8583_rs_encode_0200(&inp.their_builder, &mut inp.out, n)
         }
+        "typed_decode" => icount_typed_decode(inp.ascii, inp.req_0200.get(), n),
+        "typed_encode" => icount_typed_encode(inp.ascii, &inp.typed_0200, &mut inp.out, n),
         _ => return None,
     };
     Some(total)

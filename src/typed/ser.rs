@@ -234,12 +234,13 @@ enum Key {
 
 impl Key {
     fn of(key: &str) -> Result<Self, TypedError> {
+        if let Some(n) = key_number(key) {
+            return Ok(Self::Field(n));
+        }
         match key {
             "mti" => Ok(Self::Mti),
             "header" => Ok(Self::Header),
-            _ => key_number(key)
-                .map(Self::Field)
-                .ok_or_else(|| TypedError::new(TypedErrorKind::UnknownKey)),
+            _ => Err(TypedError::new(TypedErrorKind::UnknownKey)),
         }
     }
 }
@@ -419,8 +420,23 @@ impl<'m, 's> Serializer for FieldSer<'m, 's> {
     type SerializeStructVariant = Impossible<(), TypedError>;
 
     fn serialize_str(self, v: &str) -> Result<(), TypedError> {
-        check_masked(self.fs.mask, self.fs.class, v)?;
-        self.set(v.as_bytes())
+        let (mask, class) = (self.fs.mask, self.fs.class);
+        // A `*` or `[HIDDEN]` never passes the class check of a digit, track or binary field,
+        // so such a field's value is looked at only when it fails; a text field masked in
+        // output is looked at first.
+        let checked_after = matches!(
+            class,
+            ContentClass::N | ContentClass::Z | ContentClass::B | ContentClass::Xn
+        );
+        if !checked_after && mask != Mask::None {
+            check_masked(mask, class, v)?;
+        }
+        self.set(v.as_bytes()).map_err(|e| {
+            match check_masked(mask, class, v) {
+                Err(masked) => masked,
+                Ok(()) => e,
+            }
+        })
     }
 
     fn serialize_char(self, v: char) -> Result<(), TypedError> {
