@@ -24,9 +24,9 @@ use iso_8583_rs::{Builder, CompiledSpec};
 use shared::their_spec;
 use std::hint::black_box;
 
-mod shared;
 #[path = "shared/financial.rs"]
 mod financial;
+mod shared;
 
 /// How many times `icount OP` runs the operation; the gate divides the count by it.
 const ITERATIONS: usize = 1000;
@@ -168,7 +168,10 @@ impl Inputs {
         let mut typed_0200: Financial<'static> = typed::from_view(&leaked_view).unwrap();
         typed_0200.mti = "0200";
         assert_eq!(
-            typed::to_message(&typed_0200, ascii).unwrap().to_vec(ascii).unwrap(),
+            typed::to_message(&typed_0200, ascii)
+                .unwrap()
+                .to_vec(ascii)
+                .unwrap(),
             REQ_0200
         );
         // Load the response tables before anything is counted.

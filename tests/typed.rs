@@ -131,7 +131,11 @@ fn reference_in(s: &Spec) -> Vec<u8> {
             set += 1;
         }
     }
-    assert!(set >= 10, "{}: only {set} of the reference fields fit", s.name());
+    assert!(
+        set >= 10,
+        "{}: only {set} of the reference fields fit",
+        s.name()
+    );
     m.to_vec(s).unwrap()
 }
 
@@ -155,7 +159,10 @@ fn vectors() -> Vec<(&'static str, Vec<u8>)> {
 fn round_trips_the_vectors_of_every_builtin_spec() {
     let vectors = vectors();
     for name in Spec::builtin_names() {
-        assert!(vectors.iter().any(|(n, _)| n == name), "{name} has no vector");
+        assert!(
+            vectors.iter().any(|(n, _)| n == name),
+            "{name} has no vector"
+        );
     }
     for (name, wire) in vectors {
         let s = spec(name);
@@ -401,7 +408,10 @@ fn round_trips_bitmapped_subfields() {
     };
     let wire = to_message(&value, s).unwrap().to_vec(s).unwrap();
     let view = MessageView::decode(s, &wire).unwrap();
-    assert_eq!(view.get("62.2").unwrap().unwrap().to_text(), "123456789012345");
+    assert_eq!(
+        view.get("62.2").unwrap().unwrap().to_text(),
+        "123456789012345"
+    );
     let back: Auth = from_view(&view).unwrap();
     assert_eq!(back, value);
 }
@@ -506,7 +516,10 @@ fn reads_types_that_parse_their_text() {
     // An Ipv4Addr parses its text, and refuses "123456" with its own message.
     let err = from_view::<Response>(&view).err().unwrap();
     assert_eq!(err.field(), Some(11));
-    assert!(matches!(err.kind(), TypedErrorKind::Rejected { .. }), "{err}");
+    assert!(
+        matches!(err.kind(), TypedErrorKind::Rejected { .. }),
+        "{err}"
+    );
     #[derive(Deserialize)]
     struct Ok2 {
         #[serde(rename = "39")]
@@ -566,7 +579,10 @@ fn rejects_a_missing_subfield_naming_its_path() {
     let err = from_view::<Msg>(&view).unwrap_err();
     assert_eq!(err.kind(), &TypedErrorKind::Missing);
     assert_eq!(err.field(), Some(55));
-    assert_eq!((err.in_struct(), err.member()), (Some("Icc2"), Some("9F26")));
+    assert_eq!(
+        (err.in_struct(), err.member()),
+        (Some("Icc2"), Some("9F26"))
+    );
     assert_eq!(
         err.to_string(),
         "DE55.9F26: missing from the message (struct Icc2, member \"9F26\")"
@@ -615,7 +631,14 @@ fn rejects_an_integer_of_a_text_field() {
         #[serde(rename = "37")]
         rrn: u64,
     }
-    let err = to_message(&Out { mti: "0200", rrn: 1 }, s).unwrap_err();
+    let err = to_message(
+        &Out {
+            mti: "0200",
+            rrn: 1,
+        },
+        s,
+    )
+    .unwrap_err();
     assert_eq!(
         err.kind(),
         &TypedErrorKind::WrongType {
@@ -748,7 +771,10 @@ fn rejects_masked_values() {
         s,
     )
     .unwrap_err();
-    assert_eq!((err.kind(), err.field()), (&TypedErrorKind::Masked, Some(35)));
+    assert_eq!(
+        (err.kind(), err.field()),
+        (&TypedErrorKind::Masked, Some(35))
+    );
     let mut parts = BTreeMap::new();
     parts.insert("pan", "424242******4242");
     parts.insert("expiry", "2912");
@@ -781,7 +807,10 @@ fn rejects_masked_values() {
     map.insert("mti", "0200");
     map.insert("52", "[HIDDEN]");
     let err = to_message(&map, b).unwrap_err();
-    assert_eq!((err.kind(), err.field()), (&TypedErrorKind::Masked, Some(52)));
+    assert_eq!(
+        (err.kind(), err.field()),
+        (&TypedErrorKind::Masked, Some(52))
+    );
 }
 
 #[test]

@@ -151,7 +151,11 @@ fn random_spec() -> impl Strategy<Value = Spec> {
 
 fn draws() -> impl Strategy<Value = Vec<(u16, usize, Vec<u8>)>> {
     proptest::collection::vec(
-        (any::<u16>(), 0usize..=24, proptest::collection::vec(any::<u8>(), 1..=8)),
+        (
+            any::<u16>(),
+            0usize..=24,
+            proptest::collection::vec(any::<u8>(), 1..=8),
+        ),
         0..12,
     )
 }

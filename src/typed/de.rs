@@ -11,7 +11,7 @@ use super::keys::number_key;
 use crate::composite::{FieldId, Subfields};
 use crate::error::Element;
 use crate::spec::{ContentClass, Encoding, Mask};
-use crate::view::{Fields, FieldView, MessageView};
+use crate::view::{FieldView, Fields, MessageView};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 
 /// Text longer than this is turned into a heap buffer; shorter text uses the stack.
@@ -130,10 +130,7 @@ impl<'de> FieldsAccess<'_, 'de> {
     /// gives, sliced from the checked input.
     #[inline]
     fn text_of(&mut self, field: &FieldView<'de>) -> Option<&'de str> {
-        if !matches!(
-            field.spec().encoding,
-            Encoding::Ascii | Encoding::AsciiHex
-        ) {
+        if !matches!(field.spec().encoding, Encoding::Ascii | Encoding::AsciiHex) {
             return None;
         }
         let at = field.offset();
@@ -226,9 +223,10 @@ impl<'de> MapAccess<'de> for FieldsAccess<'_, 'de> {
 /// `e`, raised reading `field`, with a value type's own message withheld when it may hold the
 /// value.
 fn field_context(e: TypedError, field: &FieldView<'_>) -> TypedError {
-    e.scrubbed(field.spec().mask != Mask::None || field.is_composite(), || {
-        field.to_text()
-    })
+    e.scrubbed(
+        field.spec().mask != Mask::None || field.is_composite(),
+        || field.to_text(),
+    )
 }
 
 /// A key: a static string when it is one (numbers up to 192, track 2 part names), otherwise
@@ -569,8 +567,7 @@ impl<'de> Deserializer<'de> for FieldDe<'de> {
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, TypedError> {
-        self.subfields(visitor)
-            .map_err(|e| e.in_struct_named(name))
+        self.subfields(visitor).map_err(|e| e.in_struct_named(name))
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -650,24 +647,25 @@ impl<'de> MapAccess<'de> for SubfieldsAccess<'de> {
                 what: "a value before its key",
             }));
         };
-        seed.deserialize(FieldDe { field, text: None }).map_err(|e| {
-            let e = field_context(e, &field);
-            match field.sub_id() {
-                Some(id) => {
-                    let member = match id {
-                        FieldId::Number(n) => number_key(n),
-                        FieldId::Part(p) => Some(p.name()),
-                        _ => None,
-                    };
-                    let e = e.in_sub(id);
-                    match member {
-                        Some(m) => e.of_member(m),
-                        None => e,
+        seed.deserialize(FieldDe { field, text: None })
+            .map_err(|e| {
+                let e = field_context(e, &field);
+                match field.sub_id() {
+                    Some(id) => {
+                        let member = match id {
+                            FieldId::Number(n) => number_key(n),
+                            FieldId::Part(p) => Some(p.name()),
+                            _ => None,
+                        };
+                        let e = e.in_sub(id);
+                        match member {
+                            Some(m) => e.of_member(m),
+                            None => e,
+                        }
                     }
+                    None => e,
                 }
-                None => e,
-            }
-        })
+            })
     }
 }
 

@@ -76,20 +76,18 @@ impl fmt::Display for TypedErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Missing => f.write_str("missing from the message"),
-            Self::WrongType { wanted, class } => write!(
-                f,
-                "{wanted} was asked of a field of class {}",
-                class.name()
-            ),
+            Self::WrongType { wanted, class } => {
+                write!(f, "{wanted} was asked of a field of class {}", class.name())
+            }
             Self::NumberOutOfRange { wanted } => write!(f, "the digits do not fit a {wanted}"),
             Self::NotBorrowable => f.write_str(
                 "the value is not in the input as it is (BCD, EBCDIC or hex), so it cannot be \
                  borrowed: read it as String or Vec<u8>",
             ),
             Self::NoSubfields => f.write_str("a struct was asked of a field without subfields"),
-            Self::Masked => f.write_str(
-                "the value is masked (as output shows card data), not the clear value",
-            ),
+            Self::Masked => {
+                f.write_str("the value is masked (as output shows card data), not the clear value")
+            }
             Self::UnknownKey => f.write_str(
                 "the key names no data element of the spec, no subfield of the layout, \
                  nor mti or header",
@@ -113,6 +111,14 @@ impl fmt::Display for TypedErrorKind {
 /// subfield id (`#[serde(rename = "2")]`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TypedError {
+    /// Boxed, so that the `Result` of every step of reading a message stays small: the
+    /// success path moves a pointer's width of error, and only a failure allocates.
+    inner: Box<Details>,
+}
+
+/// What a [`TypedError`] knows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Details {
     kind: TypedErrorKind,
     element: Option<Element>,
     /// The subfield path inside `element`, outermost first.
@@ -126,28 +132,31 @@ pub struct TypedError {
 impl TypedError {
     /// An error of `kind`, about no element yet.
     #[must_use]
-    pub(crate) const fn new(kind: TypedErrorKind) -> Self {
+    #[cold]
+    pub(crate) fn new(kind: TypedErrorKind) -> Self {
         Self {
-            kind,
-            element: None,
-            subs: [None; DEPTH],
-            in_struct: None,
-            member: None,
-            member_is_element: false,
+            inner: Box::new(Details {
+                kind,
+                element: None,
+                subs: [None; DEPTH],
+                in_struct: None,
+                member: None,
+                member_is_element: false,
+            }),
         }
     }
 
     /// What went wrong.
     #[must_use]
-    pub const fn kind(&self) -> &TypedErrorKind {
-        &self.kind
+    pub fn kind(&self) -> &TypedErrorKind {
+        &self.inner.kind
     }
 
     /// The message element the error is about: a data element, its innermost known subfield,
     /// the MTI or the header; `None` when it is about the value as a whole.
     #[must_use]
     pub fn element(&self) -> Option<Element> {
-        match (self.element, self.subs.iter().rev().flatten().next()) {
+        match (self.inner.element, self.inner.subs.iter().rev().flatten().next()) {
             (Some(Element::Field(field)), Some(&sub)) => Some(Element::Subfield { field, sub }),
             (element, _) => element,
         }
@@ -156,7 +165,7 @@ impl TypedError {
     /// The data element's number, when the error is about one or its subfields.
     #[must_use]
     pub fn field(&self) -> Option<u16> {
-        match self.element {
+        match self.inner.element {
             Some(Element::Field(n)) => Some(n),
             _ => None,
         }
@@ -165,20 +174,20 @@ impl TypedError {
     /// The subfield path inside the data element, outermost first (empty for the element
     /// itself).
     pub fn subfield_path(&self) -> impl Iterator<Item = FieldId> + '_ {
-        self.subs.iter().flatten().copied()
+        self.inner.subs.iter().flatten().copied()
     }
 
     /// The name of the innermost struct being read or written, when known.
     #[must_use]
-    pub const fn in_struct(&self) -> Option<&'static str> {
-        self.in_struct
+    pub fn in_struct(&self) -> Option<&'static str> {
+        self.inner.in_struct
     }
 
     /// The struct member by its serde name (`"2"`, `"9F02"`), when known: for
     /// [`TypedErrorKind::Missing`], the member the message lacks.
     #[must_use]
-    pub const fn member(&self) -> Option<&'static str> {
-        self.member
+    pub fn member(&self) -> Option<&'static str> {
+        self.inner.member
     }
 
     /// The same error, about data element `n` unless it is already about an element.
@@ -190,8 +199,8 @@ impl TypedError {
     /// The same error, about `element` unless it is already about one.
     #[must_use]
     pub(crate) fn at(mut self, element: Element) -> Self {
-        if self.element.is_none() {
-            self.element = Some(element);
+        if self.inner.element.is_none() {
+            self.inner.element = Some(element);
         }
         self
     }
@@ -200,12 +209,12 @@ impl TypedError {
     /// nested readers), unless it is already about an element.
     #[must_use]
     pub(crate) fn in_sub(mut self, id: FieldId) -> Self {
-        if self.element.is_none() && self.subs.iter().all(Option::is_some) {
+        if self.inner.element.is_none() && self.inner.subs.iter().all(Option::is_some) {
             return self;
         }
-        if self.element.is_none() {
-            self.subs.rotate_right(1);
-            if let Some(first) = self.subs.first_mut() {
+        if self.inner.element.is_none() {
+            self.inner.subs.rotate_right(1);
+            if let Some(first) = self.inner.subs.first_mut() {
                 *first = Some(id);
             }
         }
@@ -215,8 +224,8 @@ impl TypedError {
     /// The same error, in struct `name` unless an inner struct is already named.
     #[must_use]
     pub(crate) fn in_struct_named(mut self, name: &'static str) -> Self {
-        if self.in_struct.is_none() {
-            self.in_struct = Some(name);
+        if self.inner.in_struct.is_none() {
+            self.inner.in_struct = Some(name);
         }
         self
     }
@@ -224,8 +233,8 @@ impl TypedError {
     /// The same error, about member `name` unless one is already named.
     #[must_use]
     pub(crate) fn of_member(mut self, name: &'static str) -> Self {
-        if self.member.is_none() {
-            self.member = Some(name);
+        if self.inner.member.is_none() {
+            self.inner.member = Some(name);
         }
         self
     }
@@ -233,16 +242,16 @@ impl TypedError {
     /// At the top: a missing member of the outermost struct is the data element it names.
     #[must_use]
     pub(crate) fn finish(mut self) -> Self {
-        if self.element.is_none() && self.subs.iter().all(Option::is_none) {
-            let element = match self.member {
+        if self.inner.element.is_none() && self.inner.subs.iter().all(Option::is_none) {
+            let element = match self.inner.member {
                 Some("mti") => Some(Element::Mti),
                 Some("header") => Some(Element::Header),
                 Some(m) => key_number(m).map(Element::Field),
                 None => None,
             };
             if element.is_some() {
-                self.element = element;
-                self.member_is_element = true;
+                self.inner.element = element;
+                self.inner.member_is_element = true;
             }
         }
         self
@@ -252,7 +261,7 @@ impl TypedError {
     /// card data, or the message contains the value's text.
     #[must_use]
     pub(crate) fn scrubbed(mut self, card_data: bool, text: impl FnOnce() -> String) -> Self {
-        if let TypedErrorKind::Rejected { message } = &mut self.kind {
+        if let TypedErrorKind::Rejected { message } = &mut self.inner.kind {
             let text = if card_data { String::new() } else { text() };
             if card_data || (!text.is_empty() && message.contains(text.as_str())) {
                 *message = WITHHELD.to_owned();
@@ -263,11 +272,12 @@ impl TypedError {
 }
 
 /// What a withheld message reads.
-const WITHHELD: &str = "the value's type refused it (its message is withheld: it may hold the value)";
+const WITHHELD: &str =
+    "the value's type refused it (its message is withheld: it may hold the value)";
 
 impl fmt::Display for TypedError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.element {
+        match self.inner.element {
             Some(element) => write!(f, "{element}")?,
             None => f.write_str("message")?,
         }
@@ -275,13 +285,13 @@ impl fmt::Display for TypedError {
             write!(f, ".{sub}")?;
         }
         // A missing member of a nested struct is a subfield of the element.
-        if self.kind == TypedErrorKind::Missing && !self.member_is_element {
-            if let Some(member) = self.member {
+        if self.inner.kind == TypedErrorKind::Missing && !self.inner.member_is_element {
+            if let Some(member) = self.inner.member {
                 write!(f, ".{member}")?;
             }
         }
-        write!(f, ": {}", self.kind)?;
-        match (self.in_struct, self.member) {
+        write!(f, ": {}", self.inner.kind)?;
+        match (self.inner.in_struct, self.inner.member) {
             (Some(s), Some(m)) => write!(f, " (struct {s}, member \"{m}\")"),
             (Some(s), None) => write!(f, " (struct {s})"),
             (None, Some(m)) => write!(f, " (member \"{m}\")"),

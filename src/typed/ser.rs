@@ -173,9 +173,10 @@ impl MessageBuilder<'_> {
     fn member<T: Serialize + ?Sized>(&mut self, key: Key, value: &T) -> Result<(), TypedError> {
         match key {
             Key::Field(n) => {
-                let fs = self.spec.field(n).ok_or_else(|| {
-                    TypedError::new(TypedErrorKind::UnknownKey).at_field(n)
-                })?;
+                let fs = self
+                    .spec
+                    .field(n)
+                    .ok_or_else(|| TypedError::new(TypedErrorKind::UnknownKey).at_field(n))?;
                 value
                     .serialize(FieldSer {
                         spec: self.spec,
@@ -431,12 +432,11 @@ impl<'m, 's> Serializer for FieldSer<'m, 's> {
         if !checked_after && mask != Mask::None {
             check_masked(mask, class, v)?;
         }
-        self.set(v.as_bytes()).map_err(|e| {
-            match check_masked(mask, class, v) {
+        self.set(v.as_bytes())
+            .map_err(|e| match check_masked(mask, class, v) {
                 Err(masked) => masked,
                 Ok(()) => e,
-            }
-        })
+            })
     }
 
     fn serialize_char(self, v: char) -> Result<(), TypedError> {
@@ -562,6 +562,4 @@ impl<'m, 's> Serializer for FieldSer<'m, 's> {
     ) -> Result<SubfieldsSer<'m, 's>, TypedError> {
         SubfieldsSer::new(self, Some(name), len)
     }
-
 }
-

@@ -347,11 +347,7 @@ impl<'s> Serializer for SubValueSer<'s> {
         self.nested(None, len.unwrap_or(0))
     }
 
-    fn serialize_struct(
-        self,
-        name: &'static str,
-        len: usize,
-    ) -> Result<NestedSer<'s>, TypedError> {
+    fn serialize_struct(self, name: &'static str, len: usize) -> Result<NestedSer<'s>, TypedError> {
         self.nested(Some(name), len)
     }
 }
@@ -416,4 +412,3 @@ impl ser::SerializeMap for NestedSer<'_> {
         NestedSer::end(self)
     }
 }
-

@@ -1,8 +1,8 @@
 //! Plain values as text or bytes: the MTI, map keys and the header.
 
 use super::unsupported;
-use crate::typed::error::{TypedError, TypedErrorKind};
 use crate::error::Element;
+use crate::typed::error::{TypedError, TypedErrorKind};
 use serde::ser::{Impossible, Serialize, SerializeSeq, Serializer};
 
 /// A plain value as text (`None` when absent): the MTI and map keys.
