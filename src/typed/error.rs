@@ -156,7 +156,10 @@ impl TypedError {
     /// the MTI or the header; `None` when it is about the value as a whole.
     #[must_use]
     pub fn element(&self) -> Option<Element> {
-        match (self.inner.element, self.inner.subs.iter().rev().flatten().next()) {
+        match (
+            self.inner.element,
+            self.inner.subs.iter().rev().flatten().next(),
+        ) {
             (Some(Element::Field(field)), Some(&sub)) => Some(Element::Subfield { field, sub }),
             (element, _) => element,
         }
