@@ -64,7 +64,7 @@ fn round_trips_value_types_as_members() {
         stan: read.stan,
         time: read.time,
         entry_mode: read.entry_mode,
-        rrn: read.rrn.clone(),
+        rrn: read.rrn,
     };
     let m = to_message(&write, spec).unwrap();
     for n in [2, 3, 11, 12, 22, 37] {
