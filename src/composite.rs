@@ -117,6 +117,26 @@ pub(crate) fn subfield_id(spec: &FieldSpec, in_tag: bool, id: &str) -> Option<Fi
     }
 }
 
+/// The mask of subfield `id` of a field of format `spec`: the layout's for a listed
+/// subfield, the implicit one for a BER-TLV tag or a track 2 part, none otherwise.
+#[cfg(feature = "serde")]
+pub(crate) fn sub_mask(spec: &FieldSpec, id: FieldId) -> crate::spec::Mask {
+    use crate::spec::Mask;
+    let listed = |list: &[(u16, FieldSpec)], n: u16| {
+        list.iter()
+            .find(|(k, _)| *k == n)
+            .map_or(Mask::None, |(_, fs)| fs.mask)
+    };
+    match (spec.composite.as_deref(), id) {
+        (_, FieldId::Tag(t)) => tlv::tag_mask(t),
+        (Some(Composite::Track2), FieldId::Part(part)) => track2::part_spec(spec, part).mask,
+        (Some(Composite::Positional(list)), FieldId::Number(n)) => listed(list, n),
+        (Some(Composite::Tagged(layout)), FieldId::Number(n)) => listed(&layout.subfields, n),
+        (Some(Composite::Bitmapped(layout)), FieldId::Number(n)) => listed(&layout.subfields, n),
+        _ => Mask::None,
+    }
+}
+
 impl<'a> Iterator for Subfields<'a> {
     type Item = Result<FieldView<'a>, DecodeError>;
 

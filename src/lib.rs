@@ -24,6 +24,9 @@
 //! - [`Message`]: the owned form, built field by field or from a view, encoded into a reused
 //!   buffer; [`Message::validate`] checks it against the data elements its spec declares
 //!   mandatory, conditional or optional for its message type ([`spec::MessageRules`]).
+//! - `json` (feature `serde`, on by default): the JSON form of a message, masked unless clear
+//!   text is asked for (`MessageView::json`, `Message::json`), and read back
+//!   (`Message::from_json`).
 //! - [`response`]: what a field 39 value (or a failure with none) means, whose side it is on,
 //!   whether to retry or reverse, and what to check.
 //! - [`value`]: typed values of the common data elements: [`value::Amount`] with its ISO 4217
@@ -66,6 +69,9 @@ mod field_id;
 mod field_view;
 mod format;
 pub mod frame;
+pub mod hex;
+#[cfg(feature = "serde")]
+pub mod json;
 pub mod mask;
 pub mod message;
 pub mod mti;

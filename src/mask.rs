@@ -181,19 +181,6 @@ fn write_pan(out: &mut impl fmt::Write, pan: &str) -> fmt::Result {
     Ok(())
 }
 
-/// Whether `text`, given as the clear value of a field masked as `mask`, is a masked form
-/// that [`write_masked`] wrote (`424242******4242`, `[HIDDEN]`) rather than the value: a `*`
-/// in a card number or track data, or the hidden marker of a secret. Such text fed back as a
-/// value must be refused, not sent.
-#[must_use]
-pub fn looks_masked(mask: Mask, text: &str) -> bool {
-    match mask {
-        Mask::None => false,
-        Mask::Pan | Mask::Track => text.contains('*'),
-        Mask::Secret => text.contains(HIDDEN),
-    }
-}
-
 /// What [`write_masked`] shows for a secret.
 const HIDDEN: &str = "[HIDDEN]";
 
@@ -206,9 +193,34 @@ pub fn masked_string(mask: Mask, text: &str) -> String {
     s
 }
 
+/// Whether `text` is already in the masked form `mask` gives (`424242******4242`,
+/// `[HIDDEN]`), that is, card data shown masked rather than the data itself. Text without a
+/// mask character is never taken for masked, and a field without a mask has no masked form.
+///
+/// ```
+/// use iso8583_wire::mask::is_masked;
+/// use iso8583_wire::spec::Mask;
+///
+/// assert!(is_masked(Mask::Pan, "424242******4242"));
+/// assert!(!is_masked(Mask::Pan, "4242424242424242"));
+/// assert!(is_masked(Mask::Secret, "[HIDDEN]"));
+/// assert!(!is_masked(Mask::None, "****"));
+/// ```
+#[must_use]
+pub fn is_masked(mask: Mask, text: &str) -> bool {
+    // Masking is idempotent: masked text masks to itself, and clear card data of the field's
+    // form does not (it has digits where the mask puts `*`).
+    let marked = match mask {
+        Mask::None => return false,
+        Mask::Pan | Mask::Track => text.contains('*'),
+        Mask::Secret => true,
+    };
+    marked && masked_string(mask, text) == text
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{masked_string, pan_ends};
+    use super::{is_masked, masked_string, pan_ends};
     use crate::spec::Mask;
 
     #[test]
@@ -255,14 +267,21 @@ mod tests {
     }
 
     #[test]
-    fn tells_masked_text_from_values() {
-        use super::looks_masked;
-        let pan = "4242424242424242";
-        let track = "4242424242424242=29122011000000000000";
-        for (mask, clear) in [(Mask::Pan, pan), (Mask::Track, track), (Mask::Secret, pan)] {
-            assert!(!looks_masked(mask, clear), "{mask:?}");
-            assert!(looks_masked(mask, &masked_string(mask, clear)), "{mask:?}");
+    fn recognises_masked_text_only() {
+        for (mask, clear) in [
+            (Mask::Pan, "4242424242424242"),
+            (Mask::Pan, "1234"),
+            (Mask::Track, "4242424242424242=29122011000000000000"),
+            (Mask::Secret, "0123456789ABCDEF"),
+        ] {
+            assert!(!is_masked(mask, clear), "{mask:?} {clear}");
+            assert!(
+                is_masked(mask, &masked_string(mask, clear)),
+                "{mask:?} {clear}"
+            );
         }
-        assert!(!looks_masked(Mask::None, "AMZN*MKTP"));
+        assert!(!is_masked(Mask::Pan, ""));
+        assert!(!is_masked(Mask::Pan, "42**42"));
+        assert!(!is_masked(Mask::None, "[HIDDEN]"));
     }
 }

@@ -17,8 +17,6 @@ mod explain;
 mod export;
 #[path = "iso8583/input.rs"]
 mod input;
-#[path = "iso8583/json.rs"]
-mod json;
 #[path = "iso8583/log_lines.rs"]
 mod log_lines;
 #[path = "iso8583/net_args.rs"]
@@ -35,8 +33,6 @@ mod serve;
 mod spec_arg;
 #[path = "iso8583/stats.rs"]
 mod stats;
-#[path = "iso8583/subfields.rs"]
-mod subfields;
 #[path = "iso8583/table.rs"]
 mod table;
 

@@ -24,6 +24,21 @@ static PARTS: [[FieldSpec; 4]; 3] = {
     ]
 };
 
+/// The format of `part` of a track 2 field of format `parent`.
+pub(super) fn part_spec(parent: &FieldSpec, part: Track2Part) -> &'static FieldSpec {
+    let row = match parent.encoding {
+        Encoding::Ebcdic => &PARTS[1],
+        Encoding::Bcd => &PARTS[2],
+        _ => &PARTS[0],
+    };
+    match part {
+        Track2Part::Pan => &row[0],
+        Track2Part::Expiry => &row[1],
+        Track2Part::ServiceCode => &row[2],
+        Track2Part::Discretionary => &row[3],
+    }
+}
+
 /// The longest track 2 text read on the stack.
 const TRACK2_MAX: usize = 128;
 
@@ -57,14 +72,7 @@ impl Read {
         }
         let part = *Track2Part::ALL.get(self.index)?;
         let (start, len) = *self.parts.get(self.index)?;
-        let encoding_row = match p.spec().encoding {
-            Encoding::Ebcdic => 1,
-            Encoding::Bcd => 2,
-            _ => 0,
-        };
-        let spec = PARTS
-            .get(encoding_row)
-            .and_then(|row| row.get(self.index))?;
+        let spec = part_spec(p.spec(), part);
         self.index += 1;
         let (raw, lead, from) = p.slice_units(start, len)?;
         let sub = FieldView::new_sub(p.number(), FieldId::Part(part), spec, raw, len, lead)

@@ -1,6 +1,7 @@
 //! Classifying a decoded message: reading its MTI and field 39 from a [`MessageView`].
 
-use crate::view::MessageView;
+use crate::mti::Mti;
+use crate::view::{FieldView, MessageView};
 
 use super::code::Dialect;
 use super::diagnosis::Diagnosis;
@@ -18,7 +19,11 @@ impl ResponseTable {
     /// table serves every encoding.
     #[must_use]
     pub fn classify_view(&self, view: &MessageView<'_>) -> Option<Diagnosis<'_>> {
-        let field = view.field(39)?;
+        Some(self.classify_field(view.mti(), &view.field(39)?))
+    }
+
+    /// Classifies `field`, the field 39 of a message of type `mti`.
+    pub(crate) fn classify_field(&self, mti: Mti, field: &FieldView<'_>) -> Diagnosis<'_> {
         let mut buf = [0u8; CODE_BUF];
         let text = field.text_into(&mut buf).map(str::as_bytes);
         let code = match text {
@@ -26,7 +31,7 @@ impl ResponseTable {
             // Longer than any response code: classify the raw bytes, kept as received.
             Err(_) => field.as_bytes(),
         };
-        Some(self.classify(Some(view.mti().as_bytes()), code))
+        self.classify(Some(mti.as_bytes()), code)
     }
 }
 

@@ -6,7 +6,7 @@
 use super::error::{TypedError, TypedErrorKind};
 use super::keys::key_number;
 use crate::error::Element;
-use crate::mask::looks_masked;
+use crate::mask::is_masked;
 use crate::mti::Mti;
 use crate::spec::{ContentClass, FieldSpec, Mask, Spec};
 use crate::Message;
@@ -346,7 +346,7 @@ impl ser::SerializeMap for MessageBuilder<'_> {
 pub(super) fn check_masked(mask: Mask, class: ContentClass, text: &str) -> Result<(), TypedError> {
     // A `*` is never a digit or track character, whatever the spec's mask says.
     let digits = matches!(class, ContentClass::N | ContentClass::Z) && text.contains('*');
-    if digits || looks_masked(mask, text) {
+    if digits || is_masked(mask, text) {
         return Err(TypedError::new(TypedErrorKind::Masked));
     }
     Ok(())

@@ -4,13 +4,13 @@
 
 use crate::diagnosis::{diagnose, dialect_parser, lang_parser};
 use crate::input::{self, hex_to_bytes};
-use crate::json::{ErrorLine, Failure, MessageJson};
 use crate::log_lines::more_advanced;
 use crate::spec_arg::SpecArgs;
-use crate::{subfields, table, CliError, Outcome};
+use crate::{table, CliError, Outcome};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, ValueEnum};
 use iso8583_wire::frame::{FrameError, Framer, LengthHeader};
+use iso8583_wire::json::{read_fields, ErrorLine, Failure};
 use iso8583_wire::response::{Dialect, Lang};
 use iso8583_wire::{DecodeError, MessageView, Spec};
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -224,19 +224,15 @@ impl<W: Write> Printer<'_, W> {
             Err(e) => return self.failure(&Failure::from(e).at_line(line)),
         };
         self.separate()?;
-        let fields = subfields::read_fields(&view);
-        let diagnosis = diagnose(&view, self.dialect).map(|d| d.in_lang(self.lang));
         match self.format {
             Format::Table => {
+                let fields = read_fields(&view);
+                let diagnosis = diagnose(&view, self.dialect).map(|d| d.in_lang(self.lang));
                 table::write_message(&mut self.out, &view, &fields, self.clear, diagnosis)?;
             }
             Format::Json => {
-                let json = MessageJson {
-                    view: &view,
-                    fields: &fields,
-                    clear: self.clear,
-                    diagnosis,
-                };
+                let json = view.json().with_diagnosis(self.dialect, self.lang);
+                let json = if self.clear { json.clear() } else { json };
                 serde_json::to_writer(&mut self.out, &json).map_err(io::Error::from)?;
                 self.out.write_all(b"\n")?;
             }

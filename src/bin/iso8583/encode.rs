@@ -4,11 +4,11 @@
 //! error.
 
 use crate::input::{self, push_hex};
-use crate::json::{message_from_json, ErrorLine, Failure};
 use crate::spec_arg::SpecArgs;
 use crate::{CliError, Outcome};
 use clap::Args;
-use iso8583_wire::{Spec, ValidationError};
+use iso8583_wire::json::{ErrorLine, Failure};
+use iso8583_wire::{Message, Spec, ValidationError};
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -89,7 +89,7 @@ impl<E: Into<Failure>> From<E> for Refused {
 /// Encodes the message of one JSON line into `wire` (cleared first), after checking it
 /// against the spec's message rules when `strict`.
 fn encode_line(spec: &Spec, text: &[u8], strict: bool, wire: &mut Vec<u8>) -> Result<(), Refused> {
-    let message = message_from_json(spec, text)?;
+    let message = Message::from_json(spec, text)?;
     if strict {
         message.validate(spec).map_err(Refused::Rules)?;
     }

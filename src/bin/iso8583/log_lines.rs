@@ -3,10 +3,10 @@
 //! log (`stats`), so that they count the same lines the same way.
 
 use crate::input::{self, hex_to_bytes, HexError};
-use crate::json::Failure;
 use crate::progress::Progress;
 use crate::CliError;
 use clap::ValueEnum;
+use iso8583_wire::json::Failure;
 use iso8583_wire::{DecodeError, MessageView, Spec, Violation};
 use std::path::Path;
 

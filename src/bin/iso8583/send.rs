@@ -24,7 +24,6 @@ use iso8583_wire::response::{Diagnosis, Dialect, Lang};
 use iso8583_wire::{Message, MessageView, ReversalReason, Spec};
 use serde::Serialize;
 
-use crate::json::{message_from_json, MessageJson};
 use crate::net_args::{runtime, ConnectArgs};
 use crate::{CliError, Outcome};
 
@@ -244,8 +243,13 @@ fn read_requests(spec: &Spec, tx: &tokio::sync::mpsc::Sender<Result<Message, Str
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        let item = message_from_json(spec, trimmed.as_bytes())
-            .map_err(|f| format!("line {}: {}", number + 1, f.message));
+        let item = Message::from_json(spec, trimmed.as_bytes()).map_err(|e| {
+            format!(
+                "line {}: {}",
+                number + 1,
+                iso8583_wire::json::Failure::from(e).message
+            )
+        });
         if tx.blocking_send(item).is_err() {
             break;
         }
@@ -277,16 +281,9 @@ fn render(
             let wire = response.to_vec(spec).unwrap_or_default();
             let (fields, diagnosis) = match MessageView::decode(spec, &wire) {
                 Ok(view) => {
-                    let trees = crate::subfields::read_fields(&view);
-                    let diagnosis =
-                        crate::diagnosis::diagnose(&view, dialect).map(|d| d.in_lang(Lang::En));
-                    let json = MessageJson {
-                        view: &view,
-                        fields: &trees,
-                        clear,
-                        diagnosis,
-                    };
-                    let value = serde_json::to_value(&json).unwrap_or_default();
+                    let json = view.json().with_diagnosis(dialect, Lang::En);
+                    let json = if clear { json.clear() } else { json };
+                    let value = serde_json::to_value(json).unwrap_or_default();
                     (
                         value.get("fields").cloned(),
                         value.get("diagnosis").cloned(),

@@ -1,9 +1,8 @@
 //! The table form of a decoded message, for people: the MTI, the bitmap, and every field with
 //! its name, format, length and (masked) value in aligned columns.
 
-use crate::json::Failure;
-use crate::subfields::{FieldTree, Node};
 use iso8583_wire::composite::FieldId;
+use iso8583_wire::json::{Failure, FieldTree, Node};
 use iso8583_wire::response::{Lang, Localized};
 use iso8583_wire::{FieldSpec, FieldView, MessageView, Mti};
 use std::io::{self, Write};

@@ -1,8 +1,9 @@
-//! The subfields of structured fields, read once per message for the table and the JSON form:
-//! a tree per field (constructed BER-TLV tags nest), or the error that stopped the reading.
+//! The subfields of structured fields, read once per message for the JSON form (and for any
+//! other display of the whole message): a tree per field (constructed BER-TLV tags nest), or
+//! the error that stopped the reading.
 
-use iso8583_wire::composite::{tlv, FieldId, Track2Part};
-use iso8583_wire::{DecodeError, Element, FieldView, MessageView};
+use crate::composite::{tlv, FieldId, Track2Part};
+use crate::{DecodeError, Element, FieldView, MessageView};
 
 /// How deep constructed tags are followed.
 const MAX_DEPTH: usize = 8;
@@ -17,6 +18,7 @@ pub struct Node<'a> {
 
 impl Node<'_> {
     /// The subfield's id as shown and as read back: `9F02`, `pan`, `3`.
+    #[must_use]
     pub fn id(&self) -> String {
         self.view
             .sub_id()
@@ -24,6 +26,7 @@ impl Node<'_> {
     }
 
     /// The subfield's name: its spec's, or the EMV tag's, or the track 2 part's.
+    #[must_use]
     pub fn name(&self) -> &str {
         let name = self.view.spec().name.as_str();
         if !name.is_empty() {
@@ -42,7 +45,8 @@ impl Node<'_> {
     }
 }
 
-/// Why the subfields of a field could not be read: no data, only where and what.
+/// Why the subfields of a field could not be read: no data, only where and what. Its
+/// `Serialize` gives the objects of the JSON form's `"subfield_errors"`.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct SubfieldError {
     /// The field.
@@ -51,7 +55,8 @@ pub struct SubfieldError {
     pub path: String,
     /// A stable snake-case name of what went wrong.
     pub kind: &'static str,
-    /// The byte offset in the message (from the start of the message, header included).
+    /// The byte offset in the message (from the start of the message, header included; for a
+    /// [`Message`](crate::Message), which keeps no message bytes, from the start of the field).
     pub offset: usize,
     /// What went wrong, in words.
     pub message: String,
@@ -66,8 +71,14 @@ pub struct FieldTree<'a> {
 }
 
 /// Every field of `view`, with the subfields of the structured ones.
+#[must_use]
 pub fn read_fields<'a>(view: &MessageView<'a>) -> Vec<FieldTree<'a>> {
-    view.fields()
+    read_each(view.fields())
+}
+
+/// Each of `fields`, with the subfields of the structured ones.
+pub(crate) fn read_each<'a>(fields: impl Iterator<Item = FieldView<'a>>) -> Vec<FieldTree<'a>> {
+    fields
         .map(|field| {
             let subfields = field.is_composite().then(|| {
                 let path = field.number().to_string();
