@@ -90,6 +90,8 @@ fn masks_card_data_by_default() {
     assert_eq!(message.json(ascii()).to_string(), SAMPLE_MASKED);
     assert!(!SAMPLE_MASKED.contains("4242424242424242"));
     assert!(!SAMPLE_MASKED.contains("1000000000000"));
+    // Debug output stays masked even for the clear form.
+    assert_eq!(format!("{:?}", view.json().clear()), SAMPLE_MASKED);
 }
 
 #[test]
@@ -309,7 +311,16 @@ fn rejects_bad_hex() {
     assert_eq!((e.element(), e.path()), (Some(Element::Header), "/header"));
     assert_eq!(
         e.to_string(),
-        "header at /header: header: character 8 is not a hex digit"
+        "header at /header: character 8 is not a hex digit"
+    );
+    let f = Failure::from(e);
+    assert_eq!(
+        (f.kind, f.element.as_str(), f.message.as_str()),
+        (
+            "invalid_hex",
+            "header",
+            "header: character 8 is not a hex digit"
+        )
     );
 }
 

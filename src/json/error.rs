@@ -83,7 +83,7 @@ impl fmt::Display for JsonErrorKind {
             Self::ErrorLine => f.write_str("an error line, not a message"),
             Self::InvalidMti => f.write_str("\"mti\" is missing or not four digits"),
             Self::HeaderNotAString => f.write_str("\"header\" is not a string"),
-            Self::InvalidHeaderHex(e) => write!(f, "header: {e}"),
+            Self::InvalidHeaderHex(e) => e.fmt(f),
             Self::NoFields => f.write_str("no \"fields\" object"),
             Self::InvalidFieldNumber => f.write_str("a key of \"fields\" is not a field number"),
             Self::InvalidSubfield => {

@@ -93,6 +93,7 @@ impl From<JsonError> for Failure {
             JsonErrorKind::Masked {
                 encode: Some(refused),
             } => (refused.name(), refused.to_string()),
+            JsonErrorKind::InvalidHeaderHex(e) => ("invalid_hex", format!("header: {e}")),
             other => (other.name(), other.to_string()),
         };
         Self {

@@ -170,9 +170,14 @@ impl fmt::Display for Json<'_> {
 }
 
 impl fmt::Debug for Json<'_> {
-    /// The masked or clear JSON text, as chosen.
+    /// The masked JSON text, even of a form made with [`Json::clear`]: debug output is logged
+    /// where card data must not be.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
+        let masked = Self {
+            clear: false,
+            ..*self
+        };
+        fmt::Display::fmt(&masked, f)
     }
 }
 
