@@ -43,18 +43,19 @@
 //!
 //! # Cargo features
 //!
-//! No feature is on by default: without any, the crate is the codec, the response-code taxonomy
-//! and the framing, with the six core dependencies. Items that need a feature say so in these
-//! docs.
+//! Only `serde` is on by default. Without any feature (`default-features = false`), the crate is
+//! the codec, the response-code taxonomy and the framing, with the six core dependencies. Items
+//! that need a feature say so in these docs.
 //!
 //! | feature | what it enables |
 //! | --- | --- |
+//! | `serde` (default) | the `json` module: the JSON form of a message, written and read back (serde_json) |
 //! | `jpos` | `Spec::from_jpos_xml`: importing jPOS GenericPackager XML files (quick-xml) |
 //! | `net` | the `net` module: an async client channel (request matching, keep-alive, reconnect, pools), automatic store-and-forward reversals on a SQLite journal, and a server, on tokio |
 //! | `tls` | TLS for `net` connections and servers, through rustls; turns on `net` |
 //! | `unicode-width` | text tables ([`response::Tally::render`], the command line) count East Asian wide characters as two columns, so that Chinese text stays aligned |
 //! | `export` | the `export` module: decoded messages as Arrow record batches, written as Parquet, Arrow IPC or CSV (arrow-array, arrow-schema, arrow-ipc, arrow-csv, parquet) |
-//! | `cli` | the `iso8583` command-line tool (`decode`, `encode`, `explain`, `stats`, `export`, `send`, `serve`, `saf`); turns on `jpos`, `net`, `unicode-width` and `export` |
+//! | `cli` | the `iso8583` command-line tool (`decode`, `encode`, `explain`, `stats`, `export`, `send`, `serve`, `saf`); turns on `jpos`, `net`, `serde`, `unicode-width` and `export` |
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc(test(attr(deny(warnings))))]
