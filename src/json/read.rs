@@ -1,7 +1,7 @@
 //! Reading a message back from its JSON form.
 
 use super::error::{JsonError, JsonErrorKind};
-use crate::composite::{build_subfields, subfield_id, sub_mask, FieldId};
+use crate::composite::{build_subfields, sub_mask, subfield_id, FieldId};
 use crate::error::{Element, EncodeError, EncodeErrorKind};
 use crate::hex::{hex_to_bytes, to_hex};
 use crate::mask::is_masked;
