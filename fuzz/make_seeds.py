@@ -2,7 +2,8 @@
 """Writes the seed corpus of every fuzz target into fuzz/corpus/<target>/.
 
 Sources: the reference messages of the vectors README, every peers.json wire_hex entry, the
-sample messages in specs/samples/, and the built-in spec files. Run from anywhere:
+sample messages in specs/samples/, the built-in spec files, and the jPOS GenericPackager files
+of tests/jpos/. Run from anywhere:
     python3 fuzz/make_seeds.py [path/to/vectors]
 Seeds are named after their source, so re-running rewrites the same files.
 """
@@ -82,6 +83,50 @@ def encode_seed(selector, fields):
     return bytes(out)
 
 
+# The length header kinds in the order of LengthHeader::ALL, with their widths.
+LENGTH_KINDS = [("binary2", 2), ("binary4", 4), ("bcd2", 2), ("ascii4", 4), ("hex4", 4)]
+
+
+def frame_selector(kind, tpdu=False, inclusive=False, max_step=3):
+    """The first byte of a frame seed: the kind is the byte modulo 5, 0x10 a TPDU, 0x20 an
+    inclusive length, the top two bits the maximum (step * 200 + 50 bytes)."""
+    flags = (0x10 if tpdu else 0) | (0x20 if inclusive else 0) | (max_step << 6)
+    for low in range(16):
+        if (flags | low) % len(LENGTH_KINDS) == kind:
+            return flags | low
+    raise ValueError("no selector")
+
+
+def length_header(kind, value):
+    """`value` written as length header `kind` (see src/frame/length.rs)."""
+    name, width = LENGTH_KINDS[kind]
+    if name.startswith("binary"):
+        return value.to_bytes(width, "big")
+    if name == "bcd2":
+        return bytes.fromhex(f"{value:04d}")
+    if name == "ascii4":
+        return f"{value:04d}".encode()
+    return f"{value:04X}".encode()
+
+
+def frame_seeds(payload, tpdu_frame):
+    """(name, data) of the frame seeds: every kind framing a reference message, inclusive
+    lengths, keep-alives between frames, the UnionPay frame with its TPDU, and the errors a
+    capture can hold (cut short, a bad length digit, a length above the maximum)."""
+    for kind, (name, width) in enumerate(LENGTH_KINDS):
+        frame = length_header(kind, len(payload)) + payload
+        keep_alive = length_header(kind, 0)
+        yield f"{name}", bytes([frame_selector(kind)]) + frame
+        yield f"{name}-capture", bytes([frame_selector(kind)]) + frame + keep_alive + frame
+        inclusive = length_header(kind, len(payload) + width) + payload
+        yield f"{name}-inclusive", bytes([frame_selector(kind, inclusive=True)]) + inclusive
+        yield f"{name}-cut", bytes([frame_selector(kind)]) + frame[: len(frame) - 10]
+    yield "binary2-tpdu", bytes([frame_selector(0, tpdu=True)]) + tpdu_frame
+    yield "binary2-too-long", bytes([frame_selector(0, max_step=0)]) + tpdu_frame
+    yield "ascii4-bad-digit", bytes([frame_selector(3)]) + b"01x6" + payload
+    yield "bcd2-bad-digit", bytes([frame_selector(2)]) + b"\x01\xa6" + payload
+
+
 def write(target, name, data):
     path = CORPUS / target / name
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -98,6 +143,12 @@ def main():
             write("encode", name, encode_seed(selectors(wire, source)[0], fields))
     for name in BUILTIN:
         write("spec_load", name, (ROOT / "specs" / f"{name}.toml").read_bytes())
+    for path in sorted((ROOT / "tests" / "jpos").glob("*.xml")):
+        write("jpos_xml", path.stem, path.read_bytes())
+    reference = next(wire for name, wire, _, _ in messages() if name == "ref-0200")
+    tpdu_frame = unhex_or_raw((ROOT / "specs" / "samples" / "cup-pos-tpdu-0200.hex").read_bytes())
+    for name, data in frame_seeds(reference, tpdu_frame):
+        write("frame", name, data)
 
 
 if __name__ == "__main__":

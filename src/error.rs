@@ -338,16 +338,42 @@ impl EncodeError {
 }
 
 /// A problem in a spec file or a spec built in code.
+///
+/// It names the field (or the message type's rule table) the problem is in, when it is in one,
+/// says what is wrong, and, for a spec read from text (TOML or jPOS XML), where: the line and
+/// column and the text of that line ([`SpecError::location`]). Its `Display` is one line, or,
+/// with a location, that line followed by the offending line of the file and a caret under the
+/// column:
+///
+/// ```text
+/// line 3, column 6: invalid string
+///     3 | name = "t
+///       |        ^
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "{}{}{message}",
-    mti.map(|m| format!("messages.\"{m}\": ")).unwrap_or_default(),
-    field.map(|n| format!("field {n}: ")).unwrap_or_default()
-)]
 pub struct SpecError {
     mti: Option<crate::mti::Mti>,
     field: Option<u16>,
     message: String,
+    location: Option<SourceLocation>,
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(m) = self.mti {
+            write!(f, "messages.\"{m}\": ")?;
+        }
+        if let Some(n) = self.field {
+            write!(f, "field {n}: ")?;
+        }
+        match &self.location {
+            None => f.write_str(&self.message),
+            Some(at) => {
+                write!(f, "{at}: {}", self.message)?;
+                at.write_excerpt(f)
+            }
+        }
+    }
 }
 
 impl SpecError {
@@ -358,6 +384,20 @@ impl SpecError {
             mti: None,
             field,
             message: message.into(),
+            location: None,
+        }
+    }
+
+    /// The same error placed at byte `offset` of `source`, the text the spec was read from,
+    /// unless it already has a place (the innermost place found is the most precise one).
+    #[must_use]
+    pub fn at_offset(self, source: &str, offset: usize) -> Self {
+        if self.location.is_some() {
+            return self;
+        }
+        Self {
+            location: Some(SourceLocation::of_offset(source, offset)),
+            ..self
         }
     }
 
@@ -385,6 +425,89 @@ impl SpecError {
     #[must_use]
     pub fn message(&self) -> &str {
         &self.message
+    }
+
+    /// Where in the spec file's text the problem is, when the spec was read from text and the
+    /// place is known.
+    #[must_use]
+    pub const fn location(&self) -> Option<&SourceLocation> {
+        self.location.as_ref()
+    }
+}
+
+/// A place in a spec file's text: the line and column (both from 1; the column counts
+/// characters) and the text of that line, shown under the error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceLocation {
+    line: usize,
+    column: usize,
+    text: String,
+}
+
+impl SourceLocation {
+    /// The most characters of the offending line kept for display.
+    const MAX_TEXT: usize = 200;
+
+    /// The place of byte `offset` in `source` (clamped to its end; an offset inside a
+    /// character counts as that character).
+    #[must_use]
+    pub fn of_offset(source: &str, offset: usize) -> Self {
+        let mut offset = offset.min(source.len());
+        while !source.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let (before, after) = source.split_at(offset);
+        let start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line = before.matches('\n').count() + 1;
+        let (_, head) = before.split_at(start);
+        let tail = after.split('\n').next().unwrap_or("");
+        let column = head.chars().count() + 1;
+        let text: String = head
+            .chars()
+            .chain(tail.chars())
+            .take(Self::MAX_TEXT)
+            .collect();
+        Self {
+            line,
+            column,
+            text: text.trim_end_matches('\r').to_owned(),
+        }
+    }
+
+    /// The line number, from 1.
+    #[must_use]
+    pub const fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The column, from 1, in characters.
+    #[must_use]
+    pub const fn column(&self) -> usize {
+        self.column
+    }
+
+    /// The text of the line (without its line ending; at most 200 characters).
+    #[must_use]
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Writes the line under the error, numbered, and a caret under the column.
+    fn write_excerpt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let number = self.line.to_string();
+        let gutter = " ".repeat(number.len());
+        write!(f, "\n    {number} | {}\n    {gutter} | ", self.text)?;
+        // Tabs are kept so that the caret lines up under the character in any terminal.
+        for c in self.text.chars().take(self.column.saturating_sub(1)) {
+            f.write_str(if c == '\t' { "\t" } else { " " })?;
+        }
+        f.write_str("^")
+    }
+}
+
+impl fmt::Display for SourceLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}, column {}", self.line, self.column)
     }
 }
 

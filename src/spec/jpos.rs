@@ -42,6 +42,21 @@ impl Node {
 
 pub(super) fn from_jpos_xml(text: &str) -> Result<Spec, SpecError> {
     let root = parse_tree(text)?;
+    // An error is placed at the element it is about: a field's, else the root.
+    from_tree(&root, text).map_err(|e| e.at_offset(text, offset_of(&root)))
+}
+
+/// The byte offset of an element in the text.
+fn offset_of(node: &Node) -> usize {
+    usize::try_from(node.pos).unwrap_or(usize::MAX)
+}
+
+/// Imports a parsed file; `text` places the errors of fields at their elements.
+fn from_tree(root: &Node, text: &str) -> Result<Spec, SpecError> {
+    let at = |node: &Node| {
+        let offset = offset_of(node);
+        move |e: SpecError| e.at_offset(text, offset)
+    };
     if root.name != "isopackager" {
         return Err(SpecError::new(
             None,
@@ -109,19 +124,19 @@ pub(super) fn from_jpos_xml(text: &str) -> Result<Spec, SpecError> {
     let mut bitmap = None;
     let mut fields = Vec::new();
     for child in &root.children {
-        let (id, _) = element_id(child, None)?;
+        let (id, _) = element_id(child, None).map_err(at(child))?;
         match id {
             0 => {
                 if mti.is_some() {
-                    return Err(SpecError::new(Some(0), "defined twice"));
+                    return Err(at(child)(SpecError::new(Some(0), "defined twice")));
                 }
-                mti = Some(mti_encoding(child)?);
+                mti = Some(mti_encoding(child).map_err(at(child))?);
             }
             1 => {
                 if bitmap.is_some() {
-                    return Err(SpecError::new(Some(1), "defined twice"));
+                    return Err(at(child)(SpecError::new(Some(1), "defined twice")));
                 }
-                let (encoding, len) = bitmap_format(child, 1, None)?;
+                let (encoding, len) = bitmap_format(child, 1, None).map_err(at(child))?;
                 if len > 16 {
                     tertiary = true;
                 }
@@ -133,6 +148,12 @@ pub(super) fn from_jpos_xml(text: &str) -> Result<Spec, SpecError> {
     let mti_encoding = mti.ok_or_else(|| SpecError::new(Some(0), "field 0 (MTI) is missing"))?;
     let bitmap_encoding =
         bitmap.ok_or_else(|| SpecError::new(Some(1), "field 1 (bitmap) is missing"))?;
+    if fields.is_empty() {
+        return Err(SpecError::new(
+            None,
+            "no data fields are defined: only the MTI and the bitmap",
+        ));
+    }
     let mut specs = Vec::with_capacity(fields.len());
     for (n, node) in fields {
         if n == 65 && tertiary {
@@ -140,15 +161,15 @@ pub(super) fn from_jpos_xml(text: &str) -> Result<Spec, SpecError> {
             continue;
         }
         if n > 128 && !tertiary {
-            return Err(SpecError::new(
+            return Err(at(node)(SpecError::new(
                 Some(n),
                 "fields above 128 need a tertiary bitmap (a bitmap length above 16, or thirdBitmapField=\"65\")",
-            ));
+            )));
         }
         if max_valid.is_some_and(|m| u64::from(n) > m) {
-            return Err(SpecError::new(Some(n), "above maxValidField"));
+            return Err(at(node)(SpecError::new(Some(n), "above maxValidField")));
         }
-        specs.push((n, field_spec(node, n, None, 1)?));
+        specs.push((n, field_spec(node, n, None, 1).map_err(at(node))?));
     }
     let layout = MessageLayout::new(mti_encoding, bitmap_encoding).with_header(header_length);
     let layout = if tertiary {
@@ -574,44 +595,41 @@ fn parse_tree(text: &str) -> Result<Node, SpecError> {
     loop {
         let pos = reader.buffer_position();
         let event = reader.read_event().map_err(|e| {
-            SpecError::new(
-                None,
-                format!("malformed XML at byte {}: {e}", reader.error_position()),
-            )
+            let at = usize::try_from(reader.error_position()).unwrap_or(usize::MAX);
+            SpecError::new(None, format!("malformed XML: {e}")).at_offset(text, at)
         })?;
+        let here = usize::try_from(pos).unwrap_or(usize::MAX);
+        let located = |e: SpecError| e.at_offset(text, here);
         let done = match event {
             Event::Start(e) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(SpecError::new(
+                    return Err(located(SpecError::new(
                         None,
-                        format!("elements nest deeper than {MAX_DEPTH} at byte {pos}"),
-                    ));
+                        format!("elements nest deeper than {MAX_DEPTH}"),
+                    )));
                 }
-                stack.push(node_of(&e, pos)?);
+                stack.push(node_of(&e, pos).map_err(located)?);
                 None
             }
-            Event::Empty(e) => Some(node_of(&e, pos)?),
+            Event::Empty(e) => Some(node_of(&e, pos).map_err(located)?),
             Event::End(_) => stack.pop(),
             Event::DocType(d) => {
                 if d.contains("<!ENTITY") {
-                    return Err(SpecError::new(
+                    return Err(located(SpecError::new(
                         None,
                         "entity declarations in the DOCTYPE are not supported",
-                    ));
+                    )));
                 }
                 None
             }
             Event::GeneralRef(_) => {
-                return Err(SpecError::new(
+                return Err(located(SpecError::new(
                     None,
-                    format!("entity reference at byte {pos}: entities are not supported"),
-                ))
+                    "an entity reference: entities are not supported",
+                )))
             }
             Event::Text(t) if !t.trim().is_empty() => {
-                return Err(SpecError::new(
-                    None,
-                    format!("unexpected text at byte {pos}"),
-                ))
+                return Err(located(SpecError::new(None, "unexpected text")))
             }
             Event::Eof => break,
             _ => None,
@@ -625,25 +643,22 @@ fn parse_tree(text: &str) -> Result<Node, SpecError> {
             } else if root.is_none() {
                 root = Some(node);
             } else {
-                return Err(SpecError::new(
-                    None,
-                    format!("a second root element at byte {pos}"),
-                ));
+                return Err(located(SpecError::new(None, "a second root element")));
             }
         }
     }
-    if !stack.is_empty() {
-        return Err(SpecError::new(
-            None,
-            "malformed XML: an element is not closed",
-        ));
+    if let Some(open) = stack.last() {
+        return Err(
+            SpecError::new(None, "malformed XML: an element is not closed")
+                .at_offset(text, offset_of(open)),
+        );
     }
     root.ok_or_else(|| SpecError::new(None, "no <isopackager> element"))
 }
 
 /// An element's name and attributes (predefined entities and character references resolved).
 fn node_of(e: &BytesStart<'_>, pos: u64) -> Result<Node, SpecError> {
-    let bad = |what: String| SpecError::new(None, format!("malformed XML at byte {pos}: {what}"));
+    let bad = |what: String| SpecError::new(None, format!("malformed XML: {what}"));
     let name = e.name().as_ref().to_owned();
     let mut attrs = Vec::new();
     for attr in e.attributes() {

@@ -12,6 +12,7 @@ use crate::mti::Mti;
 use crate::response::code::Dialect;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use toml::Spanned;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -19,16 +20,18 @@ struct SpecFile {
     name: String,
     #[serde(default)]
     description: String,
-    /// The response-code dictionary of field 39 (`iso8583-1987`, `iso8583-1993`, `cup`, …).
-    dialect: Option<String>,
-    #[serde(default)]
-    message: LayoutFile,
+    /// The response-code dictionary of field 39 (`iso8583-1987`, `iso8583-1993`, `cup`, …),
+    /// with its place in the text for error messages.
+    dialect: Option<Spanned<String>>,
+    message: Option<LayoutFile>,
     #[serde(default)]
     defaults: toml::Table,
+    /// The fields by key, each key with its place in the text for error messages.
     #[serde(default)]
-    fields: BTreeMap<String, toml::Table>,
+    fields: BTreeMap<Spanned<String>, toml::Table>,
     #[serde(default)]
-    messages: BTreeMap<String, toml::Table>,
+    /// The message rules by MTI, each key with its place in the text.
+    messages: BTreeMap<Spanned<String>, toml::Table>,
 }
 
 /// One `[messages."MTI"]` table.
@@ -43,14 +46,12 @@ struct RulesFile {
     optional: Vec<u16>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LayoutFile {
     #[serde(default)]
     header_length: usize,
-    #[serde(default)]
     mti_encoding: MtiEncoding,
-    #[serde(default)]
     bitmap_encoding: BitmapEncoding,
     extra_bitmap_encoding: Option<BitmapEncoding>,
     #[serde(default)]
@@ -103,55 +104,97 @@ enum CompositeKind {
 const MAX_HEADER: usize = 1024;
 
 pub(super) fn from_toml_str(text: &str) -> Result<Spec, SpecError> {
-    let file: SpecFile = toml::from_str(text).map_err(|e| SpecError::new(None, e.message()))?;
-    if file.message.header_length > MAX_HEADER {
+    let file: SpecFile = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
+    // A spec must say how the MTI and the bitmap are written, and define fields: a file that
+    // leaves them out would load and then fail on every message.
+    let message = file.message.ok_or_else(|| {
+        SpecError::new(
+            None,
+            "no [message] table: a spec must give mti_encoding and bitmap_encoding",
+        )
+    })?;
+    if file.fields.is_empty() {
+        return Err(SpecError::new(
+            None,
+            "no fields are defined: a spec needs at least one [fields.N] table",
+        ));
+    }
+    if message.header_length > MAX_HEADER {
         return Err(SpecError::new(
             None,
             format!("header_length is above {MAX_HEADER}"),
         ));
     }
     let layout = MessageLayout {
-        header_length: file.message.header_length,
-        mti_encoding: file.message.mti_encoding,
-        bitmap_encoding: file.message.bitmap_encoding,
-        extra_bitmap_encoding: file.message.extra_bitmap_encoding,
-        tertiary_bitmap: file.message.tertiary_bitmap,
+        header_length: message.header_length,
+        mti_encoding: message.mti_encoding,
+        bitmap_encoding: message.bitmap_encoding,
+        extra_bitmap_encoding: message.extra_bitmap_encoding,
+        tertiary_bitmap: message.tertiary_bitmap,
     };
     let mut fields = Vec::with_capacity(file.fields.len());
+    let mut places = Vec::with_capacity(file.fields.len());
     for (key, table) in file.fields {
-        let n: u16 = key
-            .parse()
-            .map_err(|_| SpecError::new(None, format!("field key `{key}` is not a number")))?;
-        fields.push((n, field_from_table(n, &file.defaults, table, 0)?));
+        let at = key.span().start;
+        let key = key.into_inner();
+        let n: u16 = key.parse().map_err(|_| {
+            SpecError::new(None, format!("field key `{key}` is not a number")).at_offset(text, at)
+        })?;
+        places.push((n, at));
+        let fs =
+            field_from_table(n, &file.defaults, table, 0).map_err(|e| e.at_offset(text, at))?;
+        fields.push((n, fs));
     }
-    let mut spec = Spec::new(&file.name, layout, fields)?.with_description(&file.description);
+    let spec = Spec::new(&file.name, layout, fields).map_err(|e| {
+        // Place a field's error at the field's key.
+        match places.iter().find(|(n, _)| Some(*n) == e.field()) {
+            Some(&(_, at)) => e.at_offset(text, at),
+            None => e,
+        }
+    })?;
+    let mut spec = spec.with_description(&file.description);
     if let Some(name) = file.dialect {
+        let at = name.span().start;
+        let name = name.into_inner();
         match name.parse::<Dialect>() {
             Ok(dialect) => spec = spec.with_dialect(dialect),
             Err(e) => {
                 return Err(SpecError::new(
                     None,
                     format!("unknown dialect `{name}`: expected one of {}", e.expected()),
-                ))
+                )
+                .at_offset(text, at))
             }
         }
     }
     for (key, table) in file.messages {
+        let at = key.span().start;
+        let key = key.into_inner();
+        let in_place = |e: SpecError| e.at_offset(text, at);
         let mti = Mti::from_text(&key).ok_or_else(|| {
-            SpecError::new(
+            in_place(SpecError::new(
                 None,
                 format!("messages key `{key}` is not a message type of four digits"),
-            )
+            ))
         })?;
-        let in_rules = |e: SpecError| e.in_rules_of(mti);
+        let in_rules = |e: SpecError| in_place(e.in_rules_of(mti));
         let raw: RulesFile = toml::Value::Table(table)
             .try_into()
             .map_err(|e: toml::de::Error| in_rules(SpecError::new(None, e.message())))?;
         let rules =
             MessageRules::new(&raw.mandatory, &raw.conditional, &raw.optional).map_err(in_rules)?;
-        spec = spec.with_rules(mti, rules)?;
+        spec = spec.with_rules(mti, rules).map_err(in_place)?;
     }
     Ok(spec)
+}
+
+/// A TOML error of the whole file, placed where the parser says when it says.
+fn toml_error(text: &str, e: &toml::de::Error) -> SpecError {
+    let error = SpecError::new(None, e.message().trim_end());
+    match e.span() {
+        Some(span) => error.at_offset(text, span.start),
+        None => error,
+    }
 }
 
 /// How deep subfields may nest in a spec file.
