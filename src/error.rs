@@ -92,42 +92,71 @@ pub enum DecodeErrorKind {
     InvalidPath,
 }
 
-/// The noun for `n` bytes: "byte" for one, "bytes" otherwise.
-const fn bytes(n: usize) -> &'static str {
-    if n == 1 {
-        "byte"
-    } else {
-        "bytes"
-    }
-}
-
 impl fmt::Display for DecodeErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Truncated { needed, available } => {
-                write!(
-                    f,
-                    "truncated: needs {needed} {}, {available} left",
-                    bytes(*needed)
-                )
+                write!(f, "needs {} but ", Count(*needed, "byte"))?;
+                match available {
+                    0 => f.write_str("the input ends here"),
+                    1 => f.write_str("only 1 is left"),
+                    n => write!(f, "only {n} are left"),
+                }
             }
-            Self::InvalidLengthPrefix => f.write_str("length prefix is not a number"),
-            Self::LengthOutOfRange { len, min, max } => {
-                write!(f, "length {len} outside {min}..={max}")
+            Self::InvalidLengthPrefix => f.write_str("the length prefix is not a number"),
+            Self::LengthOutOfRange { len, min, max } => write_length(f, *len, *min, *max),
+            Self::InvalidContent { class } => {
+                write!(f, "holds a character that class {class} does not allow")?;
+                write_class_rule(f, class)
             }
-            Self::InvalidContent { class } => write!(f, "content breaks class {class}"),
-            Self::InvalidMti => f.write_str("MTI is not four decimal digits"),
-            Self::InvalidBitmap => f.write_str("bitmap is not valid hex"),
+            Self::InvalidMti => f.write_str("the MTI is not four decimal digits"),
+            Self::InvalidBitmap => f.write_str("the bitmap is not valid hex"),
             Self::FieldNotInSpec => {
-                f.write_str("field present in bitmap but not defined by the spec")
+                f.write_str("the bitmap announces this field but the spec does not define it")
             }
             Self::TrailingBytes { count } => {
-                write!(f, "{count} trailing {} after the last field", bytes(*count))
+                write!(f, "{} after the last field", Count(*count, "trailing byte"))
             }
-            Self::InvalidTlv => f.write_str("malformed BER-TLV tag or length"),
-            Self::InvalidPath => f.write_str("not a subfield path this field can hold"),
+            Self::InvalidTlv => f.write_str("a BER-TLV tag or length is malformed"),
+            Self::InvalidPath => f.write_str("the path names no subfield this field can hold"),
         }
     }
+}
+
+/// `1 byte`, `2 bytes`: a count and a noun that takes an `s` in the plural.
+struct Count(usize, &'static str);
+
+impl fmt::Display for Count {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self(n, noun) = *self;
+        write!(f, "{n} {noun}{}", if n == 1 { "" } else { "s" })
+    }
+}
+
+/// A length outside what a field allows, said against the bound it breaks.
+fn write_length(f: &mut fmt::Formatter<'_>, len: usize, min: usize, max: usize) -> fmt::Result {
+    if len > max {
+        write!(f, "length {len} is above the maximum of {max}")
+    } else if len < min {
+        write!(f, "length {len} is below the minimum of {min}")
+    } else {
+        write!(f, "length {len} is outside {min} to {max}")
+    }
+}
+
+/// What a content class allows, in words, after the class's name.
+fn write_class_rule(f: &mut fmt::Formatter<'_>, class: &str) -> fmt::Result {
+    let rule = match class {
+        "n" => "digits only",
+        "a" => "letters and spaces",
+        "an" => "letters, digits and spaces",
+        "ans" => "printable characters",
+        "b" => "hex digits",
+        "z" => "track data: digits and a separator",
+        "xn" => "a C or D sign, then digits",
+        _ => return Ok(()),
+    };
+    write!(f, " ({rule})")
 }
 
 impl DecodeErrorKind {
@@ -259,19 +288,29 @@ pub enum EncodeErrorKind {
 impl fmt::Display for EncodeErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::FieldNotInSpec => f.write_str("field not defined by the spec"),
-            Self::LengthOutOfRange { len, min, max } => {
-                write!(f, "length {len} outside {min}..={max}")
-            }
+            Self::FieldNotInSpec => f.write_str("the spec does not define this field"),
+            Self::LengthOutOfRange { len, min, max } => write_length(f, *len, *min, *max),
+            Self::InvalidContent {
+                class: "subfield",
+                position,
+            } => write!(
+                f,
+                "the subfield's layout cannot write the character at position {position}"
+            ),
             Self::InvalidContent { class, position } => {
-                write!(f, "character at position {position} breaks class {class}")
+                write!(
+                    f,
+                    "the character at position {position} is not allowed in class {class}"
+                )?;
+                write_class_rule(f, class)
             }
-            Self::InvalidMti => f.write_str("MTI is not four decimal digits"),
+            Self::InvalidMti => f.write_str("the MTI is not four decimal digits"),
             Self::HeaderLength { expected, actual } => {
                 write!(
                     f,
-                    "header is {actual} {}, the spec declares {expected}",
-                    bytes(*actual)
+                    "the header is {} but the spec declares {}",
+                    Count(*actual, "byte"),
+                    Count(*expected, "byte")
                 )
             }
             Self::NoTertiaryBitmap => {

@@ -136,11 +136,19 @@ pub enum FrameErrorKind {
         /// The length given.
         actual: usize,
     },
-    /// A capture ends inside a frame.
+    /// A capture ends inside a frame, after its length header.
     Truncated {
-        /// Bytes the frame still needs (at least).
+        /// Bytes the frame still needs.
         needed: usize,
-        /// Bytes left in the capture from the frame's start.
+        /// Bytes of the frame present after its length header (the length header announces
+        /// `needed + available`).
+        available: usize,
+    },
+    /// A capture ends inside a frame's length header.
+    TruncatedLengthHeader {
+        /// Bytes of the length header still missing.
+        needed: usize,
+        /// Bytes of the length header present.
         available: usize,
     },
     /// The output buffer cannot take the whole frame.
@@ -155,29 +163,60 @@ pub enum FrameErrorKind {
 impl fmt::Display for FrameErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::TooLong { len, max } => write!(f, "frame length {len} above the maximum {max}"),
-            Self::InvalidLength => f.write_str("length header is not a number of its kind"),
-            Self::LengthBelowHeader { len, min } => {
-                write!(
-                    f,
-                    "inclusive length {len} below the length header's own {min}"
-                )
-            }
-            Self::ShorterThanHeader { len, header } => {
-                write!(
-                    f,
-                    "frame length {len} shorter than its {header}-byte header"
-                )
-            }
-            Self::HeaderLength { expected, actual } => {
-                write!(f, "header of {actual} bytes where {expected} are declared")
-            }
+            Self::TooLong { len, max } => write!(
+                f,
+                "the frame is {} long, above the maximum of {max}",
+                ByteCount(*len)
+            ),
+            Self::InvalidLength => f.write_str("the length header is not a number of its kind"),
+            Self::LengthBelowHeader { len, min } => write!(
+                f,
+                "the inclusive length {len} is below the length header's own width of {}",
+                ByteCount(*min)
+            ),
+            Self::ShorterThanHeader { len, header } => write!(
+                f,
+                "the frame is {} long, shorter than its {header}-byte header",
+                ByteCount(*len)
+            ),
+            Self::HeaderLength { expected, actual } => write!(
+                f,
+                "the header is {} long, the framer declares {}",
+                ByteCount(*actual),
+                ByteCount(*expected)
+            ),
             Self::Truncated { needed, available } => {
-                write!(f, "truncated: needs {needed} more bytes, {available} left")
+                let announced = needed.saturating_add(*available);
+                write!(f, "the length header announces {}, ", ByteCount(announced))?;
+                match available {
+                    0 => f.write_str("but the capture ends there"),
+                    1 => f.write_str("but only 1 follows"),
+                    n => write!(f, "but only {n} follow"),
+                }
             }
-            Self::OutputFull { needed, available } => {
-                write!(f, "output full: needs {needed} bytes, room for {available}")
-            }
+            Self::TruncatedLengthHeader { needed, available } => write!(
+                f,
+                "the capture ends inside a length header: {} of {} present",
+                ByteCount(*available),
+                needed.saturating_add(*available)
+            ),
+            Self::OutputFull { needed, available } => write!(
+                f,
+                "the output is full: the frame needs {}, there is room for {available}",
+                ByteCount(*needed)
+            ),
+        }
+    }
+}
+
+/// `1 byte`, `2 bytes`.
+struct ByteCount(usize);
+
+impl fmt::Display for ByteCount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            1 => f.write_str("1 byte"),
+            n => write!(f, "{n} bytes"),
         }
     }
 }
@@ -193,6 +232,7 @@ impl FrameErrorKind {
             Self::ShorterThanHeader { .. } => "shorter_than_header",
             Self::HeaderLength { .. } => "header_length",
             Self::Truncated { .. } => "truncated",
+            Self::TruncatedLengthHeader { .. } => "truncated_length_header",
             Self::OutputFull { .. } => "output_full",
         }
     }
@@ -388,7 +428,9 @@ impl Framer {
     ///
     /// Keep-alives come out as frames with an empty payload
     /// ([`FrameView::is_keep_alive`]). The iterator stops after the first error; a capture that
-    /// ends inside a frame gives a [`Truncated`](FrameErrorKind::Truncated) error. Every error
+    /// ends inside a frame gives a [`Truncated`](FrameErrorKind::Truncated) error (or
+    /// [`TruncatedLengthHeader`](FrameErrorKind::TruncatedLengthHeader) inside its length
+    /// header). Every error
     /// carries the absolute offset of the failing frame's length header.
     #[must_use]
     pub const fn split_all<'a>(&self, capture: &'a [u8]) -> Frames<'a> {
@@ -624,13 +666,16 @@ impl<'a> Iterator for Frames<'a> {
             Frame::KeepAlive { consumed } => (&[], &[], consumed),
             Frame::Partial { needed } => {
                 self.done = true;
-                return Some(Err(FrameError::new(
-                    FrameErrorKind::Truncated {
+                // Bytes left count what follows the length header, the length header apart.
+                let width = self.framer.length.width();
+                let kind = match rest.len().checked_sub(width) {
+                    Some(available) => FrameErrorKind::Truncated { needed, available },
+                    None => FrameErrorKind::TruncatedLengthHeader {
                         needed,
                         available: rest.len(),
                     },
-                    offset,
-                )));
+                };
+                return Some(Err(FrameError::new(kind, offset)));
             }
         };
         self.pos = offset + consumed;

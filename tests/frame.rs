@@ -472,7 +472,7 @@ fn splits_a_capture_of_several_frames_with_offsets() {
         Some(Err(err(
             FrameErrorKind::Truncated {
                 needed: 10,
-                available: 160
+                available: 158
             },
             172
         )))

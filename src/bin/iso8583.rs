@@ -1,7 +1,8 @@
 //! `iso8583`: decode, encode and inspect ISO 8583 messages from the command line.
 //!
+//! Data goes to standard output, errors to standard error (JSON lines with `--format json`).
 //! Exit status: 0 when every message went through, 1 when some message failed (its error is
-//! printed in its place and the run goes on), 2 for a usage, spec or I/O error.
+//! reported and the run goes on) or the input held none, 2 for a usage, spec or I/O error.
 
 // The binary's root is `src/bin/iso8583.rs`, so its modules are named by path: they live in
 // `src/bin/iso8583/`.
@@ -23,6 +24,8 @@ mod log_lines;
 mod net_args;
 #[path = "iso8583/progress.rs"]
 mod progress;
+#[path = "iso8583/report.rs"]
+mod report;
 #[path = "iso8583/saf.rs"]
 mod saf;
 #[path = "iso8583/send.rs"]
@@ -41,9 +44,19 @@ use iso8583_wire::Spec;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
+/// The end of every `--help`: where output and errors go, and the exit status.
+const AFTER_HELP: &str = "\
+Output: data on standard output; errors on standard error, as lines of text, or as JSON lines
+{\"error\":{...}} with --format json (encode's errors are always JSON lines).
+
+Exit status:
+  0  every message went through
+  1  some message failed (each failure is reported and the run goes on), or the input held none
+  2  usage error, bad spec or rules file, unreadable input, or output that cannot be written";
+
 /// Decode, encode and inspect ISO 8583 messages. Card data is masked unless asked otherwise.
 #[derive(Parser)]
-#[command(name = "iso8583", version, about, long_about = None)]
+#[command(name = "iso8583", version, about, long_about = None, after_help = AFTER_HELP)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -54,26 +67,34 @@ struct Cli {
 enum Command {
     /// Decode messages (hex, one per line or argument) and show every field, masked, with the
     /// diagnosis of field 39.
+    #[command(after_help = AFTER_HELP)]
     Decode(decode::DecodeArgs),
     /// Encode messages from JSON objects (one per line), as printed by `decode --format json`.
+    #[command(after_help = AFTER_HELP)]
     Encode(encode::EncodeArgs),
     /// Explain a response code (field 39) or a terminal-side outcome: meaning, whose side,
     /// retry or not, reversal or not.
+    #[command(after_help = AFTER_HELP)]
     Explain(explain::ExplainArgs),
     /// Summarise messages (one per line) by response category and code.
+    #[command(after_help = AFTER_HELP)]
     Stats(stats::StatsArgs),
     /// Write messages (one per line, as for stats) as a Parquet, Arrow IPC or CSV file, one row
     /// per line, card numbers as first 6 and last 4 digits only.
     Export(export::ExportArgs),
     /// Run a scriptable test host on TCP: answer requests by a rules file, print one masked
     /// JSON line per exchange, stop on SIGINT or SIGTERM.
+    #[command(after_help = AFTER_HELP)]
     Serve(serve::ServeArgs),
     /// Send requests (JSON lines on standard input) to a host and print one JSON line per
     /// request: its outcome, its reversal, the response and its diagnosis.
+    #[command(after_help = AFTER_HELP)]
     Send(send::SendArgs),
     /// The store-and-forward journal of reversals: list them, or send those that are due.
+    #[command(after_help = AFTER_HELP)]
     Saf(saf::SafArgs),
     /// List the built-in specs.
+    #[command(after_help = AFTER_HELP)]
     Specs,
 }
 

@@ -593,12 +593,18 @@ fn parse_tree(text: &str) -> Result<Node, SpecError> {
     let mut stack: Vec<Node> = Vec::new();
     let mut root: Option<Node> = None;
     loop {
-        let pos = reader.buffer_position();
+        let before = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         let event = reader.read_event().map_err(|e| {
             let at = usize::try_from(reader.error_position()).unwrap_or(usize::MAX);
             SpecError::new(None, format!("malformed XML: {e}")).at_offset(text, at)
         })?;
-        let here = usize::try_from(pos).unwrap_or(usize::MAX);
+        // The reader stands where the previous event ended; white space may come before this
+        // one, so an element starts at the next `<`.
+        let here = text
+            .get(before..)
+            .and_then(|rest| rest.find(|c: char| !c.is_whitespace()))
+            .map_or(before, |skip| before + skip);
+        let pos = u64::try_from(here).unwrap_or(u64::MAX);
         let located = |e: SpecError| e.at_offset(text, here);
         let done = match event {
             Event::Start(e) => {

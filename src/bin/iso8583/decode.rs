@@ -5,12 +5,13 @@
 use crate::diagnosis::{diagnose, dialect_parser, lang_parser};
 use crate::input::{self, hex_to_bytes};
 use crate::log_lines::more_advanced;
+use crate::report::{self, ErrorForm};
 use crate::spec_arg::SpecArgs;
 use crate::{table, CliError, Outcome};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, ValueEnum};
 use iso8583_wire::frame::{FrameError, Framer, LengthHeader};
-use iso8583_wire::json::{read_fields, ErrorLine, Failure};
+use iso8583_wire::json::{read_fields, Failure};
 use iso8583_wire::response::{Dialect, Lang};
 use iso8583_wire::{DecodeError, MessageView, Spec};
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -22,7 +23,8 @@ pub struct DecodeArgs {
     #[command(flatten)]
     spec: SpecArgs,
 
-    /// Output format: an aligned table for people, or one JSON object per line
+    /// Output format: an aligned table for people, or one JSON object per line. Errors go to
+    /// standard error in the same form: a line of text, or a JSON line {"error":{...}}
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
 
@@ -113,12 +115,16 @@ pub fn run(args: &DecodeArgs) -> Result<Outcome, CliError> {
         out: BufWriter::new(io::stdout().lock()),
         flush_each: io::stdout().is_terminal(),
         shown: 0,
+        inputs: 0,
         outcome: Outcome::Ok,
     };
     let mut bytes = Vec::new();
     if args.input == InputForm::Raw {
         let raw = input::read_all(args.file.as_deref())?;
-        printer.bytes(&raw, None)?;
+        if !raw.is_empty() {
+            printer.inputs += 1;
+            printer.bytes(&raw, None)?;
+        }
     } else if args.hex.is_empty() {
         input::for_each_line(args.file.as_deref(), |line, text| {
             printer.line(args.input, text, Some(line), &mut bytes)
@@ -130,9 +136,18 @@ pub fn run(args: &DecodeArgs) -> Result<Outcome, CliError> {
     }
     if printer.keep_alives > 0 && printer.format == Format::Table {
         printer.separate()?;
-        writeln!(printer.out, "Skipped  {} keep-alives", printer.keep_alives)?;
+        let s = if printer.keep_alives == 1 { "" } else { "s" };
+        writeln!(
+            printer.out,
+            "Skipped  {} keep-alive{s}",
+            printer.keep_alives
+        )?;
     }
     printer.out.flush()?;
+    if printer.inputs == 0 {
+        report::empty_input(printer.error_form())?;
+        return Ok(Outcome::SomeFailed);
+    }
     Ok(printer.outcome)
 }
 
@@ -153,6 +168,8 @@ struct Printer<'s, W: Write> {
     flush_each: bool,
     /// Messages shown so far (the table puts a blank line between them).
     shown: usize,
+    /// Messages (lines, arguments or raw inputs) read so far, good or bad.
+    inputs: usize,
     outcome: Outcome,
 }
 
@@ -165,6 +182,7 @@ impl<W: Write> Printer<'_, W> {
         line: Option<usize>,
         buf: &mut Vec<u8>,
     ) -> Result<(), CliError> {
+        self.inputs += 1;
         if self.framer.is_some() {
             return match form {
                 InputForm::Text | InputForm::Raw => self.bytes(text, line),
@@ -240,18 +258,21 @@ impl<W: Write> Printer<'_, W> {
         self.done()
     }
 
+    /// Reports a message that failed, on standard error. The messages shown before it are
+    /// flushed first, so that a terminal showing both streams shows them in order.
     fn failure(&mut self, failure: &Failure) -> Result<(), CliError> {
         self.outcome = self.outcome.and(false);
-        self.separate()?;
+        self.out.flush()?;
+        report::failure(self.error_form(), failure)?;
+        Ok(())
+    }
+
+    /// The form of errors: that of the output.
+    const fn error_form(&self) -> ErrorForm {
         match self.format {
-            Format::Table => table::write_failure(&mut self.out, failure)?,
-            Format::Json => {
-                serde_json::to_writer(&mut self.out, &ErrorLine { error: failure })
-                    .map_err(io::Error::from)?;
-                self.out.write_all(b"\n")?;
-            }
+            Format::Table => ErrorForm::Text,
+            Format::Json => ErrorForm::Json,
         }
-        self.done()
     }
 
     /// Ends a message: flushes it at once when someone watches the output.
@@ -273,7 +294,7 @@ impl<W: Write> Printer<'_, W> {
 }
 
 /// A framing error as a failure of the input.
-fn frame_failure(e: FrameError) -> Failure {
+pub(crate) fn frame_failure(e: FrameError) -> Failure {
     Failure {
         kind: e.kind().name(),
         field: None,

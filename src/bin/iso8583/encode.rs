@@ -1,14 +1,19 @@
 //! `iso8583 encode`: JSON objects in the form `decode --format json` prints, one per line, to
-//! upper-case hex, one message per line. With `--strict`, a message that breaks its spec's
-//! message rules is not encoded: every missing and unexpected element is reported on standard
-//! error.
+//! upper-case hex, one message per line, or to raw bytes; each message bare or in a network
+//! frame (`--frame`), ready to send. Errors go to standard error as JSON lines. With
+//! `--strict`, a message that breaks its spec's message rules is not encoded: every missing and
+//! unexpected element is reported on standard error.
 
+use crate::decode::{frame_failure, frame_parser};
 use crate::input::{self, push_hex};
+use crate::report::{self, ErrorForm};
 use crate::spec_arg::SpecArgs;
 use crate::{CliError, Outcome};
-use clap::Args;
-use iso8583_wire::json::{ErrorLine, Failure};
-use iso8583_wire::{Message, Spec, ValidationError};
+use clap::{Args, ValueEnum};
+use iso8583_wire::frame::{Framer, LengthHeader};
+use iso8583_wire::json::Failure;
+use iso8583_wire::spec::{Composite, Mask};
+use iso8583_wire::{FieldSpec, Message, Spec, ValidationError};
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -17,6 +22,18 @@ use std::path::PathBuf;
 pub struct EncodeArgs {
     #[command(flatten)]
     spec: SpecArgs,
+
+    /// Output form: upper-case hex, one message (or frame) per line; or the raw bytes, back to
+    /// back, as they go on the wire (written even to a terminal: redirect them to a file or a
+    /// pipe)
+    #[arg(long, value_enum, default_value_t = Output::Hex)]
+    output: Output,
+
+    /// Put each message in a network frame with this length header (binary2, binary4, bcd2,
+    /// ascii4, hex4), as `send` and `decode --frame` use it. A header the spec declares (a TPDU)
+    /// is part of the message, inside the frame
+    #[arg(long, value_name = "KIND", value_parser = frame_parser())]
+    frame: Option<LengthHeader>,
 
     /// File of JSON objects, one per line (default: standard input; blank lines and lines
     /// starting with `#` are skipped). Masked values cannot be encoded: decode with
@@ -31,36 +48,60 @@ pub struct EncodeArgs {
     strict: bool,
 }
 
+/// How encoded messages are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Output {
+    /// Upper-case hex, one message per line.
+    Hex,
+    /// The bytes themselves, back to back (use --frame to keep messages apart).
+    Raw,
+}
+
 /// Runs `encode`.
 ///
 /// # Errors
 /// A usage error for a bad spec or unreadable input; an output error when writing fails.
 pub fn run(args: &EncodeArgs) -> Result<Outcome, CliError> {
     let spec = args.spec.load()?;
+    let framer = args.frame.map(Framer::new);
     let flush_each = io::stdout().is_terminal();
     let mut out = BufWriter::new(io::stdout().lock());
     let mut outcome = Outcome::Ok;
+    let mut inputs = 0usize;
     let mut wire = Vec::new();
+    let mut framed = Vec::new();
     let mut hex = String::new();
     let path = args.file.as_deref().filter(|p| p.as_os_str() != "-");
     input::for_each_line(path, |line, text| {
-        match encode_line(&spec, text, args.strict, &mut wire) {
-            Ok(()) => {
-                hex.clear();
-                push_hex(&wire, &mut hex);
-                out.write_all(hex.as_bytes())?;
-                out.write_all(b"\n")?;
-            }
+        inputs += 1;
+        let encoded =
+            encode_line(&spec, text, args.strict, &mut wire).and_then(|()| match framer {
+                None => Ok(wire.as_slice()),
+                Some(framer) => {
+                    framed.clear();
+                    framer
+                        .encode(&wire, &mut framed)
+                        .map_err(|e| Refused::Failure(frame_failure(e)))
+                        .map(|()| framed.as_slice())
+                }
+            });
+        match encoded {
+            Ok(bytes) => match args.output {
+                Output::Raw => out.write_all(bytes)?,
+                Output::Hex => {
+                    hex.clear();
+                    push_hex(bytes, &mut hex);
+                    out.write_all(hex.as_bytes())?;
+                    out.write_all(b"\n")?;
+                }
+            },
             Err(Refused::Rules(e)) => {
                 outcome = outcome.and(false);
                 eprintln!("iso8583: line {line}: {e}");
             }
             Err(Refused::Failure(failure)) => {
                 outcome = outcome.and(false);
-                let failure = failure.at_line(Some(line));
-                serde_json::to_writer(&mut out, &ErrorLine { error: &failure })
-                    .map_err(io::Error::from)?;
-                out.write_all(b"\n")?;
+                report::failure(ErrorForm::Json, &failure.at_line(Some(line)))?;
             }
         }
         if flush_each {
@@ -69,6 +110,10 @@ pub fn run(args: &EncodeArgs) -> Result<Outcome, CliError> {
         Ok(())
     })?;
     out.flush()?;
+    if inputs == 0 {
+        report::empty_input(ErrorForm::Json)?;
+        return Ok(Outcome::SomeFailed);
+    }
     Ok(outcome)
 }
 
@@ -89,6 +134,7 @@ impl<E: Into<Failure>> From<E> for Refused {
 /// Encodes the message of one JSON line into `wire` (cleared first), after checking it
 /// against the spec's message rules when `strict`.
 fn encode_line(spec: &Spec, text: &[u8], strict: bool, wire: &mut Vec<u8>) -> Result<(), Refused> {
+    refuse_masked(spec, text)?;
     let message = Message::from_json(spec, text)?;
     if strict {
         message.validate(spec).map_err(Refused::Rules)?;
@@ -96,4 +142,57 @@ fn encode_line(spec: &Spec, text: &[u8], strict: bool, wire: &mut Vec<u8>) -> Re
     wire.clear();
     message.encode(spec, wire)?;
     Ok(())
+}
+
+/// Refuses a line that gives a masked value (`424242******4242`, `[HIDDEN]`) for a field that
+/// `decode` masks: encoding it would fail on a class that bars `*`, or, worse, send the
+/// masked text as data. Only lines that hold a mask character are read a second time.
+fn refuse_masked(spec: &Spec, text: &[u8]) -> Result<(), Failure> {
+    let marked = text.contains(&b'*') || text.windows(8).any(|w| w == b"[HIDDEN]");
+    if !marked {
+        return Ok(());
+    }
+    let Ok(serde_json::Value::Object(object)) = serde_json::from_slice(text) else {
+        // Not a JSON object: reading the message says so.
+        return Ok(());
+    };
+    let Some(serde_json::Value::Object(fields)) = object.get("fields") else {
+        return Ok(());
+    };
+    for (key, value) in fields {
+        let Some((n, fs)) = key.parse().ok().and_then(|n| Some((n, spec.field(n)?))) else {
+            continue;
+        };
+        if may_be_masked(fs) && holds_mask(value) {
+            return Err(Failure::input(
+                "masked_value",
+                Some(n),
+                "this value is masked; decode with --unmasked to get clear text",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether `decode` masks the field or some of its subfields.
+fn may_be_masked(fs: &FieldSpec) -> bool {
+    let any = |subs: &[(u16, FieldSpec)]| subs.iter().any(|(_, s)| may_be_masked(s));
+    fs.mask != Mask::None
+        || match fs.composite.as_deref() {
+            None => false,
+            Some(Composite::BerTlv | Composite::Track2) => true,
+            Some(Composite::Positional(subs)) => any(subs),
+            Some(Composite::Tagged(t)) => any(&t.subfields),
+            Some(Composite::Bitmapped(b)) => any(&b.subfields),
+            Some(_) => false,
+        }
+}
+
+/// Whether a value (or a subfield within it) is in masked form.
+fn holds_mask(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::String(s) => s.contains('*') || s == "[HIDDEN]",
+        serde_json::Value::Object(items) => items.values().any(holds_mask),
+        _ => false,
+    }
 }

@@ -23,7 +23,9 @@ pub struct SpecArgs {
     )]
     spec: Option<String>,
 
-    /// Spec file to load instead: TOML in the format of the built-in specs
+    /// Spec file to load instead. Two formats are accepted, chosen by the file's extension: a
+    /// name ending in .xml is read as a jPOS GenericPackager XML file, any other as TOML in the
+    /// format of the built-in specs (specs/*.toml). Errors give the line and column
     #[arg(long, value_name = "PATH")]
     spec_file: Option<PathBuf>,
 }
