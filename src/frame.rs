@@ -163,11 +163,9 @@ pub enum FrameErrorKind {
 impl fmt::Display for FrameErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::TooLong { len, max } => write!(
-                f,
-                "the frame is {} long, above the maximum of {max}",
-                ByteCount(*len)
-            ),
+            Self::TooLong { len, max } => {
+                write!(f, "length {len} is above the maximum of {max}")
+            }
             Self::InvalidLength => f.write_str("the length header is not a number of its kind"),
             Self::LengthBelowHeader { len, min } => write!(
                 f,
@@ -176,8 +174,7 @@ impl fmt::Display for FrameErrorKind {
             ),
             Self::ShorterThanHeader { len, header } => write!(
                 f,
-                "the frame is {} long, shorter than its {header}-byte header",
-                ByteCount(*len)
+                "length {len} is shorter than the frame's {header}-byte header"
             ),
             Self::HeaderLength { expected, actual } => write!(
                 f,

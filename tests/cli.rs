@@ -169,10 +169,11 @@ fn decodes_hex_with_spaces_from_arguments() {
         b"",
     );
     // The second argument is the message's own characters, which is not hex under `--input hex`.
+    assert_eq!(r.stdout, format!("{MASKED_JSON}\n"));
     assert_eq!(
-        r.stdout,
+        r.stderr,
         format!(
-            "{MASKED_JSON}\n{}\n",
+            "{}\n",
             r#"{"error":{"kind":"invalid_hex","field":null,"offset":105,"element":"input","message":"character 105 is not a hex digit"}}"#
         )
     );
@@ -190,21 +191,23 @@ fn reports_bad_message_among_good_ones() {
     );
     let r = run(&["decode", "--format", "json"], input.as_bytes());
     let lines: Vec<&str> = r.stdout.lines().collect();
-    assert_eq!(lines.len(), 3, "{}", r.stdout);
+    assert_eq!(lines.len(), 2, "{}", r.stdout);
     assert_eq!(lines[0], MASKED_JSON);
+    assert_eq!(lines[1], MASKED_JSON);
     assert_eq!(
-        lines[1],
-        r#"{"error":{"kind":"length_out_of_range","field":35,"offset":87,"element":"DE35","message":"length 38 outside 0..=37","line":4}}"#
+        r.stderr,
+        format!(
+            "{}\n",
+            r#"{"error":{"kind":"length_out_of_range","field":35,"offset":87,"element":"DE35","message":"length 38 is above the maximum of 37","line":4}}"#
+        )
     );
-    assert_eq!(lines[2], MASKED_JSON);
     assert_eq!(r.code, 1);
 
     let table = run(&["decode"], input.as_bytes());
+    assert_eq!(table.stdout, format!("{MASKED_TABLE}\n{MASKED_TABLE}"));
     assert_eq!(
-        table.stdout,
-        format!(
-            "{MASKED_TABLE}\nError    line 4: DE35 at byte 87: length 38 outside 0..=37\n\n{MASKED_TABLE}"
-        )
+        table.stderr,
+        "Error    line 4: DE35 at byte 87: length 38 is above the maximum of 37\n"
     );
     assert_eq!(table.code, 1);
 }
@@ -215,9 +218,10 @@ fn reports_invalid_content_with_its_offset() {
     let mut bad = REF_0210.as_bytes().to_vec();
     bad[50] = b'X';
     let r = run(&["decode", "--format", "json", "--input", "text"], &bad);
+    assert_eq!(r.stdout, "");
     assert_eq!(
-        r.stdout,
-        "{\"error\":{\"kind\":\"invalid_content\",\"field\":4,\"offset\":50,\"element\":\"DE4\",\"message\":\"content breaks class n\",\"line\":1}}\n"
+        r.stderr,
+        "{\"error\":{\"kind\":\"invalid_content\",\"field\":4,\"offset\":50,\"element\":\"DE4\",\"message\":\"holds a character that class n does not allow (digits only)\",\"line\":1}}\n"
     );
     assert_eq!(r.code, 1);
 }
@@ -302,12 +306,12 @@ fn round_trips_a_spec_with_header() {
 fn rejects_masked_values_on_encode() {
     let input = format!("{MASKED_JSON}\n{CLEAR_JSON}\n{{\"mti\":\"02x0\",\"fields\":{{}}}}\n");
     let r = run(&["encode"], input.as_bytes());
-    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(r.stdout, format!("{}\n", hex(REF_0210.as_bytes())));
+    let lines: Vec<&str> = r.stderr.lines().collect();
     assert_eq!(
         lines,
         [
-            r#"{"error":{"kind":"invalid_content","field":2,"offset":null,"element":"DE2","message":"character at position 6 breaks class n","line":1}}"#,
-            hex(REF_0210.as_bytes()).as_str(),
+            r#"{"error":{"kind":"masked_value","field":2,"offset":null,"element":"DE2","message":"this value is masked; decode with --unmasked to get clear text","line":1}}"#,
             r#"{"error":{"kind":"invalid_mti","field":null,"offset":null,"element":"MTI","message":"\"mti\" is missing or not four digits","line":3}}"#,
         ]
     );
@@ -348,7 +352,7 @@ fn rejects_bad_spec_file_naming_the_field() {
     assert_eq!(
         r.stderr,
         format!(
-            "iso8583: bad spec file {}: field 52: class b takes encoding binary, ascii-hex, ebcdic-hex or bcd (hex nibbles)\n",
+            "iso8583: bad spec file {}: field 52: line 21, column 9: class b takes encoding binary, ascii-hex, ebcdic-hex or bcd (hex nibbles)\n    21 | [fields.52]\n       |         ^\n",
             path.display()
         )
     );
@@ -800,11 +804,13 @@ fn decodes_binary2_frames_of_the_cup_sample() {
     let cut = &capture[..capture.len() - 10];
     std::fs::write(&path, cut).unwrap();
     let r = run(&json_args, b"");
+    assert_eq!(r.stdout, format!("{CUP_MASKED_JSON}\n"));
+    // The bytes left count what follows the 2-byte length header.
     assert_eq!(
-        r.stdout,
+        r.stderr,
         format!(
-            "{CUP_MASKED_JSON}\n{}\n",
-            r#"{"error":{"kind":"truncated","field":null,"offset":174,"element":"frame","message":"truncated: needs 10 more bytes, 160 left"}}"#
+            "{}\n",
+            r#"{"error":{"kind":"truncated","field":null,"offset":174,"element":"frame","message":"the length header announces 168 bytes, but only 158 follow"}}"#
         )
     );
     assert_eq!(r.code, 1);
@@ -859,8 +865,9 @@ fn round_trips_nested_subfields_through_encode() {
     // An id the layout cannot have is refused.
     let bad = CUP_CLEAR_JSON.replace(r#""pan":"#, r#""card":"#);
     let r = run(&["encode", "--spec", "cup-pos-tpdu"], bad.as_bytes());
+    assert_eq!(r.stdout, "");
     assert_eq!(
-        r.stdout,
+        r.stderr,
         "{\"error\":{\"kind\":\"invalid_subfield\",\"field\":35,\"offset\":null,\"element\":\"DE35\",\"message\":\"a subfield key is not an id of the field's layout\",\"line\":1}}\n"
     );
     assert_eq!(r.code, 1);
@@ -886,7 +893,7 @@ fn shows_malformed_composite_without_failing_the_message() {
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(
         v["subfield_errors"],
-        serde_json::json!([{"field":55,"path":"55","kind":"truncated","offset":151,"message":"truncated: needs 10 bytes, 9 left"}])
+        serde_json::json!([{"field":55,"path":"55","kind":"truncated","offset":151,"message":"needs 10 bytes but only 9 are left"}])
     );
     // The field keeps its value; the other fields are all there.
     assert!(v["fields"]["55"].is_string());
@@ -897,6 +904,6 @@ fn shows_malformed_composite_without_failing_the_message() {
     );
     assert!(table
         .stdout
-        .contains("\n    error in 55 at byte 151: truncated: needs 10 bytes, 9 left\n64  "));
+        .contains("\n    error in 55 at byte 151: needs 10 bytes but only 9 are left\n64  "));
     assert_eq!(table.code, 0);
 }

@@ -494,10 +494,55 @@ fn error_messages_hold_no_payload() {
     let e = err(FrameErrorKind::TooLong { len: 101, max: 100 }, 7);
     assert_eq!(
         e.to_string(),
-        "frame at byte 7: frame length 101 above the maximum 100"
+        "frame at byte 7: length 101 is above the maximum of 100"
     );
     assert_eq!(e.kind().name(), "too_long");
     assert_eq!(e.offset(), 7);
+}
+
+#[test]
+fn counts_bytes_left_after_the_length_header() {
+    let framer = Framer::new(LengthHeader::Binary2);
+    // A frame announcing 5 bytes, of which 3 follow its 2-byte length header.
+    let cut = framer.split_all(&[0x00, 0x05, b'a', b'b', b'c']).next();
+    let e = err(
+        FrameErrorKind::Truncated {
+            needed: 2,
+            available: 3,
+        },
+        0,
+    );
+    assert_eq!(cut, Some(Err(e)));
+    assert_eq!(
+        e.to_string(),
+        "frame at byte 0: the length header announces 5 bytes, but only 3 follow"
+    );
+    // One byte after the header: the singular.
+    let one = framer.split_all(&[0x00, 0x02, b'a']).next();
+    let e = err(
+        FrameErrorKind::Truncated {
+            needed: 1,
+            available: 1,
+        },
+        0,
+    );
+    assert_eq!(one, Some(Err(e)));
+    assert!(e.to_string().ends_with("announces 2 bytes, but only 1 follows"));
+    // A capture cut inside the length header of its second frame.
+    let header = Framer::new(LengthHeader::Ascii4).split_all(b"0001a00").nth(1);
+    let e = err(
+        FrameErrorKind::TruncatedLengthHeader {
+            needed: 2,
+            available: 2,
+        },
+        5,
+    );
+    assert_eq!(header, Some(Err(e)));
+    assert_eq!(
+        e.to_string(),
+        "frame at byte 5: the capture ends inside a length header: 2 bytes of 4 present"
+    );
+    assert_eq!(e.kind().name(), "truncated_length_header");
 }
 
 /// Feeds `stream` to a framer through a growing buffer in chunks cut at `cuts`, and returns

@@ -342,7 +342,10 @@ fn rejects_without_showing_card_data() {
         assert!(!shown.contains("TERM"), "{shown}");
         assert!(!shown.contains("2912"), "{shown}");
     }
-    assert_eq!(e.to_string(), "DE41 at byte 142: content breaks class ans");
+    assert_eq!(
+        e.to_string(),
+        "DE41 at byte 142: holds a character that class ans does not allow (printable characters)"
+    );
 }
 
 // ---- building and encoding ----
