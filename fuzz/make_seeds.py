@@ -145,6 +145,9 @@ def main():
         write("spec_load", name, (ROOT / "specs" / f"{name}.toml").read_bytes())
     for path in sorted((ROOT / "tests" / "jpos").glob("*.xml")):
         write("jpos_xml", path.stem, path.read_bytes())
+    # A file cut inside an element: the import fails at a line and column.
+    cut = (ROOT / "tests" / "jpos" / "iso87ascii.xml").read_bytes()
+    write("jpos_xml", "iso87ascii-cut", cut[: len(cut) // 2])
     reference = next(wire for name, wire, _, _ in messages() if name == "ref-0200")
     tpdu_frame = unhex_or_raw((ROOT / "specs" / "samples" / "cup-pos-tpdu-0200.hex").read_bytes())
     for name, data in frame_seeds(reference, tpdu_frame):
