@@ -133,8 +133,9 @@ fn forward(journal: SqliteJournal, args: &RunArgs) -> Result<Outcome, CliError> 
         let now = iso8583_wire::net::clock::unix_ms(SystemTime::now());
         let rows = journal.list().map_err(|e| CliError::Usage(e.to_string()))?;
         let left = rows.len();
+        let reversals = if sent == 1 { "reversal" } else { "reversals" };
         eprintln!(
-            "iso8583: {sent} reversal(s) sent, {} accepted, {left} left in the journal",
+            "iso8583: {sent} {reversals} sent, {} accepted, {left} left in the journal",
             stats.reversals_accepted
         );
         for r in rows

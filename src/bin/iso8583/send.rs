@@ -205,10 +205,11 @@ pub fn run(args: &SendArgs) -> Result<Outcome, CliError> {
         channel.close(Duration::from_millis(100)).await;
         let left = journal.list().map(|l| l.len()).unwrap_or(0);
         if left > 0 {
+            let reversals = if left == 1 { "reversal" } else { "reversals" };
             if args.journal.is_some() {
-                eprintln!("iso8583: {left} reversal(s) left in the journal; `iso8583 saf run` sends them");
+                eprintln!("iso8583: {left} {reversals} left in the journal; `iso8583 saf run` sends them");
             } else {
-                eprintln!("iso8583: {left} reversal(s) not delivered and lost: use --journal to keep them");
+                eprintln!("iso8583: {left} {reversals} not delivered and lost: use --journal to keep them");
             }
         }
         Ok(outcome)
