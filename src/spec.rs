@@ -327,9 +327,12 @@ impl Spec {
     ///
     /// # Errors
     /// A [`SpecError`] naming the field and the problem when the text is not valid TOML, uses an
-    /// unknown key or value, or describes an inconsistent field (see [`Spec::new`]); naming
-    /// the message type too when a `messages` key is not four digits or its rules list a
-    /// number outside 2–192, a number twice, or a field the spec does not define.
+    /// unknown key or value, has no `[message]` table or leaves its `mti_encoding` or
+    /// `bitmap_encoding` out, defines no field, or describes an inconsistent field (see
+    /// [`Spec::new`]); naming the message type too when a `messages` key is not four digits or
+    /// its rules list a number outside 2–192, a number twice, or a field the spec does not
+    /// define. The error's [`location`](SpecError::location) gives the line and column: where
+    /// the parser stopped, or the key of the field or message type at fault.
     pub fn from_toml_str(text: &str) -> Result<Self, SpecError> {
         toml_file::from_toml_str(text)
     }
@@ -352,7 +355,9 @@ impl Spec {
     /// deep, lacks an `id`, `class` or valid `length`, uses a class with no equivalent here
     /// (token-delimited, tagged `IFMC_`/`IFEP_` classes, `IF_NOP`, `IFB_LLHFBINARY`,
     /// `IFA_FLLCHAR`, self-inclusive prefixes…), or describes a message layout this crate
-    /// cannot represent (no bitmap, a bitmap outside field 1, a first field other than 0).
+    /// cannot represent (no bitmap, a bitmap outside field 1, a first field other than 0, no
+    /// data field). The error's [`location`](SpecError::location) gives the line and column of
+    /// the element at fault, or of the place the XML breaks.
     #[cfg(feature = "jpos")]
     #[cfg_attr(docsrs, doc(cfg(feature = "jpos")))]
     pub fn from_jpos_xml(text: &str) -> Result<Self, SpecError> {

@@ -1,6 +1,7 @@
 //! `iso8583 decode`: messages from hex (arguments, or one per line) or a raw binary file,
 //! shown as a table or as JSON lines, masked unless `--unmasked`, with the diagnosis of field
 //! 39. With `--frame`, the input is network captures: each length-framed payload is decoded.
+//! A message that fails is reported on standard error, in the form of the output.
 
 use crate::diagnosis::{diagnose, dialect_parser, lang_parser};
 use crate::input::{self, hex_to_bytes};
@@ -258,11 +259,10 @@ impl<W: Write> Printer<'_, W> {
         self.done()
     }
 
-    /// Reports a message that failed, on standard error. The messages shown before it are
-    /// flushed first, so that a terminal showing both streams shows them in order.
+    /// Reports a message that failed, on standard error. A terminal shows the two streams in
+    /// order: output to a terminal is flushed after each message.
     fn failure(&mut self, failure: &Failure) -> Result<(), CliError> {
         self.outcome = self.outcome.and(false);
-        self.out.flush()?;
         report::failure(self.error_form(), failure)?;
         Ok(())
     }
