@@ -98,7 +98,10 @@ fn decode_writes_errors_as_text_on_stderr_and_data_on_stdout() {
 #[test]
 fn decode_writes_json_errors_as_json_lines_on_stderr() {
     let input = format!("{}\n{REF_0210}\n", bad_de4());
-    let r = run(&["decode", "--format", "json", "--input", "text"], input.as_bytes());
+    let r = run(
+        &["decode", "--format", "json", "--input", "text"],
+        input.as_bytes(),
+    );
     assert_eq!(r.code, 1);
     let lines: Vec<&str> = r.stdout().lines().collect();
     assert_eq!(lines.len(), 1);
@@ -156,7 +159,11 @@ fn exits_2_on_usage_and_io_errors() {
     // A usage error, found by the argument parser.
     let r = run(&["decode", "--no-such-flag"], b"");
     assert_eq!(r.code, 2);
-    assert!(r.stderr.starts_with("error: unexpected argument"), "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with("error: unexpected argument"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stdout.is_empty());
     let r = run(&["encode", "--output", "octal"], b"");
     assert_eq!(r.code, 2);
@@ -181,7 +188,9 @@ fn exits_2_on_usage_and_io_errors() {
         b"",
     );
     assert_eq!(r.code, 2);
-    assert!(r.stderr.starts_with("iso8583: cannot read /nonexistent/m.bin: "));
+    assert!(r
+        .stderr
+        .starts_with("iso8583: cannot read /nonexistent/m.bin: "));
     // A spec file that cannot be read.
     let r = run(&["decode", "--spec-file", "/nonexistent/spec.toml"], b"");
     assert_eq!(r.code, 2);
@@ -192,11 +201,20 @@ fn exits_2_on_usage_and_io_errors() {
 
 #[test]
 fn help_documents_exit_status_and_spec_file_formats() {
-    for args in [&["--help"][..], &["decode", "--help"], &["encode", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["decode", "--help"],
+        &["encode", "--help"],
+    ] {
         let r = run(args, b"");
         assert_eq!(r.code, 0, "{args:?}");
         let help = r.stdout();
-        assert!(help.contains("Exit status:\n  0  every message went through\n  1  some message failed"), "{args:?}: {help}");
+        assert!(
+            help.contains(
+                "Exit status:\n  0  every message went through\n  1  some message failed"
+            ),
+            "{args:?}: {help}"
+        );
         assert!(help.contains("\n  2  usage error"), "{args:?}");
     }
     let help = run(&["decode", "--help"], b"");
@@ -276,7 +294,10 @@ fn decode_errors_place_a_bad_toml_spec_at_its_line() {
         "syntax.toml",
         b"name = \"t\"\n[message]\nmti_encoding = = \"ascii\"\n",
     );
-    let r = run(&["decode", "--spec-file", spec.to_str().unwrap(), REF_0210], b"");
+    let r = run(
+        &["decode", "--spec-file", spec.to_str().unwrap(), REF_0210],
+        b"",
+    );
     assert_eq!(r.code, 2);
     assert!(r.stdout.is_empty());
     assert_eq!(
@@ -332,14 +353,20 @@ fn encode_writes_raw_frames_ready_to_send() {
     assert_eq!((r.code, r.stderr.as_str()), (0, ""));
     assert_eq!(r.stdout, message);
     // In a binary2 frame: the 2-byte length 172 (00 AC), then the message.
-    let r = run(&["encode", "--output", "raw", "--frame", "binary2"], json.as_bytes());
+    let r = run(
+        &["encode", "--output", "raw", "--frame", "binary2"],
+        json.as_bytes(),
+    );
     assert_eq!((r.code, r.stderr.as_str()), (0, ""));
     let mut framed = vec![0x00, 0xAC];
     framed.extend_from_slice(message);
     assert_eq!(r.stdout, framed);
     // Two messages, back to back: a capture `decode --frame` reads again.
     let two = format!("{json}{json}");
-    let r = run(&["encode", "--output", "raw", "--frame", "binary2"], two.as_bytes());
+    let r = run(
+        &["encode", "--output", "raw", "--frame", "binary2"],
+        two.as_bytes(),
+    );
     assert_eq!(r.stdout, [framed.clone(), framed].concat());
     let capture = temp_file("capture.bin", &r.stdout);
     let back = run(
@@ -425,7 +452,10 @@ fn encode_refuses_a_message_too_long_for_its_frame() {
         r.stderr,
         "{\"error\":{\"kind\":\"too_long\",\"field\":null,\"offset\":0,\"element\":\"frame\",\"message\":\"length 11042 is above the maximum of 9999\",\"line\":1}}\n"
     );
-    let r = run(&["encode", "--frame", "binary2", "--output", "raw"], json.as_bytes());
+    let r = run(
+        &["encode", "--frame", "binary2", "--output", "raw"],
+        json.as_bytes(),
+    );
     assert_eq!((r.code, r.stderr.as_str()), (0, ""));
     assert_eq!(r.stdout.len(), 2 + 11_042);
     assert_eq!(&r.stdout[..2], 11_042u16.to_be_bytes());

@@ -527,9 +527,13 @@ fn counts_bytes_left_after_the_length_header() {
         0,
     );
     assert_eq!(one, Some(Err(e)));
-    assert!(e.to_string().ends_with("announces 2 bytes, but only 1 follows"));
+    assert!(e
+        .to_string()
+        .ends_with("announces 2 bytes, but only 1 follows"));
     // A capture cut inside the length header of its second frame.
-    let header = Framer::new(LengthHeader::Ascii4).split_all(b"0001a00").nth(1);
+    let header = Framer::new(LengthHeader::Ascii4)
+        .split_all(b"0001a00")
+        .nth(1);
     let e = err(
         FrameErrorKind::TruncatedLengthHeader {
             needed: 2,

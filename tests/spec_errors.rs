@@ -1,6 +1,12 @@
 //! Spec files that cannot be loaded: the error names the field and, for text, the line and
 //! column with the offending line; specs that define nothing to decode are refused at load.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+// A test stops at its first failure: unwrapping, panicking and indexing are how it says so.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use iso8583_wire::Spec;
 
@@ -25,7 +31,10 @@ fn toml_err(text: &str) -> iso8583_wire::SpecError {
 
 #[test]
 fn loads_the_good_spec_and_every_builtin_file() {
-    assert_eq!(Spec::from_toml_str(GOOD).unwrap().field(3).unwrap().length, 6);
+    assert_eq!(
+        Spec::from_toml_str(GOOD).unwrap().field(3).unwrap().length,
+        6
+    );
     for name in Spec::builtin_names() {
         let text = std::fs::read_to_string(format!("specs/{name}.toml")).unwrap();
         assert!(Spec::from_toml_str(&text).is_ok(), "{name}");
@@ -54,10 +63,20 @@ fn places_a_field_error_at_the_field_key() {
     assert!(e.message().contains("colour"), "{e}");
     let at = e.location().expect("a location");
     assert_eq!((at.line(), at.column(), at.text()), (5, 9, "[fields.3]"));
-    assert!(e.to_string().starts_with("field 3: line 5, column 9: "), "{e}");
-    assert!(e.to_string().ends_with("\n    5 | [fields.3]\n      |         ^"), "{e}");
+    assert!(
+        e.to_string().starts_with("field 3: line 5, column 9: "),
+        "{e}"
+    );
+    assert!(
+        e.to_string()
+            .ends_with("\n    5 | [fields.3]\n      |         ^"),
+        "{e}"
+    );
     // A field that Spec::new finds inconsistent: placed at its key too.
-    let e = toml_err(&GOOD.replace("length = 6", "length = 6\nprefix = 3\nprefix_encoding = \"binary\""));
+    let e = toml_err(&GOOD.replace(
+        "length = 6",
+        "length = 6\nprefix = 3\nprefix_encoding = \"binary\"",
+    ));
     assert_eq!(e.field(), Some(3));
     assert_eq!(e.location().map(|at| at.line()), Some(5));
 }
@@ -95,7 +114,10 @@ fn refuses_a_spec_without_fields() {
 fn refuses_a_spec_that_leaves_the_mti_or_the_bitmap_undefined() {
     for (key, missing) in [
         ("mti_encoding = \"ascii\"\n", "missing field `mti_encoding`"),
-        ("bitmap_encoding = \"ascii-hex\"\n", "missing field `bitmap_encoding`"),
+        (
+            "bitmap_encoding = \"ascii-hex\"\n",
+            "missing field `bitmap_encoding`",
+        ),
     ] {
         let e = toml_err(&GOOD.replace(key, ""));
         assert_eq!(e.message(), missing);
@@ -129,7 +151,11 @@ mod jpos {
         assert_eq!(at.line(), line);
         assert_eq!(at.column(), 3);
         assert!(at.text().starts_with("  <isofield id=\"3\" colour=\"red\""));
-        assert!(e.to_string().contains(&format!("\n    {line} |   <isofield id=\"3\"")), "{e}");
+        assert!(
+            e.to_string()
+                .contains(&format!("\n    {line} |   <isofield id=\"3\"")),
+            "{e}"
+        );
     }
 
     #[test]
@@ -152,8 +178,14 @@ mod jpos {
             e.message(),
             "no data fields are defined: only the MTI and the bitmap"
         );
-        assert_eq!(e.location().map(|at| (at.line(), at.column())), Some((1, 1)));
+        assert_eq!(
+            e.location().map(|at| (at.line(), at.column())),
+            Some((1, 1))
+        );
         let e = xml_err("<isopackager>\n  <isofield id=\"1\" length=\"16\" class=\"org.jpos.iso.IFA_BITMAP\"/>\n</isopackager>\n");
-        assert_eq!((e.field(), e.message()), (Some(0), "field 0 (MTI) is missing"));
+        assert_eq!(
+            (e.field(), e.message()),
+            (Some(0), "field 0 (MTI) is missing")
+        );
     }
 }

@@ -843,8 +843,7 @@ pub fn frame(data: &[u8]) {
     let Some((&selector, buf)) = data.split_first() else {
         return;
     };
-    let Some(&kind) = LengthHeader::ALL.get(usize::from(selector) % LengthHeader::ALL.len())
-    else {
+    let Some(&kind) = LengthHeader::ALL.get(usize::from(selector) % LengthHeader::ALL.len()) else {
         return;
     };
     let header = if selector & 0x10 != 0 {

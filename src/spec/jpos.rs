@@ -63,7 +63,7 @@ fn from_tree(root: &Node, text: &str) -> Result<Spec, SpecError> {
             format!("the root element is <{}>, not <isopackager>", root.name),
         ));
     }
-    check_attrs(&root, None, ROOT_ATTRS)?;
+    check_attrs(root, None, ROOT_ATTRS)?;
     let header_length = match root.attr("headerLength") {
         None => 0,
         Some(v) => parse_number(v)
