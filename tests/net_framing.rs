@@ -669,8 +669,8 @@ async fn framed_read_ends_after_a_framing_error_and_reports_a_cut_frame() {
             assert_eq!(
                 text,
                 format!(
-                    "frame at stream offset {offset}: frame at byte 0: frame length 65535 above \
-                     the maximum 100"
+                    "frame at stream offset {offset}: frame at byte 0: length 65535 is above \
+                     the maximum of 100"
                 )
             );
         }

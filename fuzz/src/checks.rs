@@ -7,7 +7,6 @@
 use arbitrary::Unstructured;
 use bytes::Bytes;
 use iso8583_wire::composite::FieldId;
-use iso8583_wire::frame::{Frame, FrameErrorKind, FrameHeader, Framer, LengthHeader};
 use iso8583_wire::response::{Dialect, Lang, ResponseTable};
 use iso8583_wire::spec::{
     BcdPad, BitmapEncoding, BitmappedLayout, Composite, ContentClass as C, Encoding as E,
@@ -17,6 +16,18 @@ use iso8583_wire::{
     DecodeError, DecodeErrorKind, FieldSpec, FieldView, Message, MessageView, Mti, Spec,
 };
 use std::sync::OnceLock;
+
+// Each in a file of its own, named after its target; the paths hold both when this file is
+// the fuzz crate's module and when the replay test includes it by path.
+#[path = "checks/frame.rs"]
+mod frame;
+#[cfg(feature = "jpos")]
+#[path = "checks/jpos_xml.rs"]
+mod jpos_xml;
+
+pub use frame::frame;
+#[cfg(feature = "jpos")]
+pub use jpos_xml::jpos_xml;
 
 /// A check: takes any bytes, returns normally unless the input shows a bug.
 pub type Check = fn(&[u8]);
@@ -831,118 +842,4 @@ pub fn response_table(data: &[u8]) {
     }
     let layered = table.layered_over(ResponseTable::builtin(Dialect::Iso8583_1987));
     let _ = layered.classify(None, b"05").meaning();
-}
-
-/// Target `frame`: the network framer on arbitrary bytes. The first byte picks the length
-/// header kind (the byte modulo 5), a TPDU or none (0x10), inclusive lengths or not (0x20) and
-/// the maximum (the top two bits: 50, 250, 450 or 650 bytes); the rest is a receive buffer.
-/// Decoding never over-reads or panics, a complete frame re-encodes to one that decodes to the
-/// same parts, and splitting the buffer as a capture walks forward to its end or to one error,
-/// whose bytes left, counted after the length header, reach the end of the buffer.
-pub fn frame(data: &[u8]) {
-    let Some((&selector, buf)) = data.split_first() else {
-        return;
-    };
-    let Some(&kind) = LengthHeader::ALL.get(usize::from(selector) % LengthHeader::ALL.len()) else {
-        return;
-    };
-    let header = if selector & 0x10 != 0 {
-        FrameHeader::Tpdu
-    } else {
-        FrameHeader::None
-    };
-    let framer = Framer::new(kind)
-        .inclusive(selector & 0x20 != 0)
-        .header(header)
-        .max_len(usize::from(selector >> 6) * 200 + 50);
-    let width = kind.width();
-
-    match framer.decode(buf) {
-        Ok(Frame::Complete {
-            header: h,
-            payload,
-            consumed,
-        }) => {
-            assert!(consumed <= buf.len());
-            assert_eq!(width + h.len() + payload.len(), consumed);
-            assert_eq!(h.len(), header.len());
-            assert!(h.len() + payload.len() <= framer.max_frame_len());
-            let mut wire = Vec::new();
-            assert!(framer.encode_with_header(h, payload, &mut wire).is_ok());
-            assert_eq!(wire.len(), consumed);
-            let again = framer.decode(&wire);
-            assert_eq!(
-                again,
-                Ok(Frame::Complete {
-                    header: h,
-                    payload,
-                    consumed
-                })
-            );
-        }
-        Ok(Frame::KeepAlive { consumed }) => assert_eq!(consumed, width),
-        Ok(Frame::Partial { needed }) => assert!(needed > 0),
-        Err(e) => assert_eq!(e.offset(), 0),
-    }
-
-    let mut end = 0;
-    for frame in framer.split_all(buf) {
-        match frame {
-            Ok(f) => {
-                assert_eq!(f.offset(), end);
-                end = f.offset() + f.wire_len();
-                assert!(end <= buf.len());
-            }
-            Err(e) => {
-                assert_eq!(e.offset(), end);
-                let _ = e.to_string();
-                match e.kind() {
-                    FrameErrorKind::Truncated { needed, available } => {
-                        assert!(needed > 0);
-                        assert_eq!(end + width + available, buf.len());
-                    }
-                    FrameErrorKind::TruncatedLengthHeader { needed, available } => {
-                        assert_eq!(needed + available, width);
-                        assert_eq!(end + available, buf.len());
-                    }
-                    _ => {}
-                }
-                return;
-            }
-        }
-    }
-    assert_eq!(end, buf.len());
-}
-
-/// The reference 0200 (ISO 8583:1987, all ASCII), decoded with every imported spec.
-#[cfg(feature = "jpos")]
-const REFERENCE_0200: &[u8] = b"02007238048028C080001642424242424242420000000000000100001123132500123456132500112305100374242424242424242=29122011000000000000123456789012TERM0001MERCHANT0000001840";
-
-/// Target `jpos_xml`: any text given to `Spec::from_jpos_xml` imports or fails with a
-/// `SpecError` without panicking (a located error points inside the text); a spec that imports
-/// decodes the reference 0200 (and re-encodes what decodes) without panicking.
-#[cfg(feature = "jpos")]
-pub fn jpos_xml(data: &[u8]) {
-    let Ok(text) = core::str::from_utf8(data) else {
-        return;
-    };
-    let spec = match Spec::from_jpos_xml(text) {
-        Ok(spec) => spec,
-        Err(e) => {
-            let _ = e.to_string();
-            if let Some(at) = e.location() {
-                assert!(at.line() >= 1 && at.line() <= text.split('\n').count());
-                assert!(at.column() >= 1);
-            }
-            return;
-        }
-    };
-    for (n, fs) in spec.fields() {
-        assert_eq!(spec.field(n), Some(fs));
-    }
-    if let Ok(view) = MessageView::decode(&spec, REFERENCE_0200) {
-        let message = Message::from_view(&view);
-        let _ = message.encoded_len(&spec);
-        let _ = message.to_vec(&spec);
-    }
 }
