@@ -29,7 +29,7 @@ fn every_builtin_spec_declares_its_dialect() {
 /// A spec of field 39 alone, of `length` characters, named `name`, with `extra` TOML.
 fn spec_39(name: &str, length: u32, extra: &str) -> Result<Spec, iso8583_wire::SpecError> {
     Spec::from_toml_str(&format!(
-        "name = \"{name}\"\n{extra}\n[message]\nbitmap_encoding = \"ascii-hex\"\n[fields.39]\nname = \"Response code\"\nclass = \"an\"\n\
+        "name = \"{name}\"\n{extra}\n[message]\nmti_encoding = \"ascii\"\nbitmap_encoding = \"ascii-hex\"\n[fields.39]\nname = \"Response code\"\nclass = \"an\"\n\
          encoding = \"ascii\"\nlength = {length}\n"
     ))
 }
