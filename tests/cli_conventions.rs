@@ -91,7 +91,7 @@ fn decode_writes_errors_as_text_on_stderr_and_data_on_stdout() {
     assert_eq!(r.stdout(), good.stdout());
     assert_eq!(
         r.stderr,
-        "Error    line 2: DE4 at byte 50: holds a character that class n does not allow (digits only) (invalid_content)\n"
+        "Error    line 2: DE4 at byte 50: holds a character that class n does not allow (digits only)\n"
     );
 }
 
@@ -143,7 +143,7 @@ fn exits_1_when_some_message_fails() {
     // One byte left over: the singular.
     assert_eq!(
         r.stderr,
-        "Error    DE49 at byte 172: 1 trailing byte after the last field (trailing_bytes)\n"
+        "Error    DE49 at byte 172: 1 trailing byte after the last field\n"
     );
     let r = run(&["decode", &format!("{REF_0210}000")], b"");
     assert_eq!(r.code, 1);
@@ -483,6 +483,6 @@ fn frame_errors_count_bytes_after_the_length_header() {
     assert!(r.stdout.is_empty());
     assert_eq!(
         r.stderr,
-        "Error    frame at byte 0: the length header announces 172 bytes, but only 100 follow (truncated)\n"
+        "Error    frame at byte 0: the length header announces 172 bytes, but only 100 follow\n"
     );
 }

@@ -327,7 +327,7 @@ fn words_one_byte_in_the_singular() {
         needed: 1,
         available: 0,
     };
-    assert_eq!(short.to_string(), "truncated: needs 1 byte, 0 left");
+    assert_eq!(short.to_string(), "needs 1 byte but the input ends here");
 }
 
 /// An error about a later field of a message that carries a PAN shows no field content.
