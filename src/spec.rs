@@ -33,6 +33,7 @@
 //!     r#"
 //!     name = "example"
 //!     [message]
+//!     mti_encoding = "ascii"
 //!     bitmap_encoding = "ascii-hex"
 //!     [defaults]
 //!     encoding = "ascii"

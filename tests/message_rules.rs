@@ -345,9 +345,10 @@ fn rejects_an_element_in_two_lists() {
     assert_eq!(e.mti(), Some(mti("0100")));
     assert_eq!(e.field(), Some(3));
     assert_eq!(e.message(), "listed as both mandatory and optional");
+    // Placed at the table's key in the file.
     assert_eq!(
         e.to_string(),
-        "messages.\"0100\": field 3: listed as both mandatory and optional"
+        "messages.\"0100\": field 3: line 74, column 11: listed as both mandatory and optional\n    74 | [messages.\"0100\"]\n       |           ^"
     );
     let e = load_err("[messages.\"0110\"]\nconditional = [39, 39]\n");
     assert_eq!((e.mti(), e.field()), (Some(mti("0110")), Some(39)));
