@@ -268,7 +268,7 @@ fn breaks_decode_failures_down_by_kind_with_line_numbers() {
     assert_eq!(kinds[0]["share"], 7.0 / 11.0);
     assert_eq!(
         kinds[0]["first_error"],
-        "MTI at byte 0: MTI is not four decimal digits"
+        "MTI at byte 0: the MTI is not four decimal digits"
     );
     assert_eq!(
         kinds[1]["first_error"],
@@ -280,7 +280,7 @@ fn breaks_decode_failures_down_by_kind_with_line_numbers() {
         .starts_with("DE49 at byte 172: "));
     assert_eq!(
         kinds[3]["first_error"],
-        "MTI at byte 0: truncated: needs 4 bytes, 3 left"
+        "MTI at byte 0: needs 4 bytes but only 3 are left"
     );
 
     // The same in text, after the summary.
@@ -360,7 +360,7 @@ fn names_the_damaged_lines_of_the_day() {
     );
     assert_eq!(
         v["decode_failure_kinds"][1]["first_error"],
-        "DE12 at byte 54: truncated: needs 6 bytes, 1 left"
+        "DE12 at byte 54: needs 6 bytes but only 1 is left"
     );
 }
 
