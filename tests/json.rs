@@ -397,7 +397,7 @@ fn rejects_masked_values_saying_they_are_masked() {
             "invalid_content",
             Some(2),
             "DE2",
-            "character at position 6 breaks class n"
+            "the character at position 6 is not allowed in class n (digits only)"
         )
     );
     let f = Failure::from(error(
