@@ -583,3 +583,35 @@ fn lenient_stats_count_the_message_and_report_its_violation_by_rule() {
     );
     assert!(text.contains("a byte breaks the field's class"), "{text}");
 }
+
+#[test]
+fn lenient_decode_shows_the_message_with_its_violation() {
+    let wire = SAMPLE.trim_end();
+    let mut bad = wire.as_bytes().to_vec();
+    // DE4 of the sample starts at byte 44: a letter in its fourth digit.
+    bad[47] = b'A';
+    let strict = run(&["decode", "--input", "text", "--format", "json"], &bad);
+    assert_eq!(strict.code, 1);
+    assert_eq!(strict.stdout, "");
+    let r = run(
+        &["decode", "--input", "text", "--format", "json", "--lenient"],
+        &bad,
+    );
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    let json: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(json["fields"]["39"], "96");
+    assert_eq!(
+        json["violations"],
+        serde_json::json!([{
+            "element": "DE4",
+            "offset": 47,
+            "rule": "class",
+            "message": "DE4 at byte 47: a byte breaks class n",
+        }])
+    );
+    let text = run(&["decode", "--input", "text", "--lenient"], &bad).stdout;
+    assert!(
+        text.ends_with("Violation  DE4 at byte 47: a byte breaks class n\n"),
+        "{text}"
+    );
+}

@@ -5,7 +5,7 @@
 
 use crate::diagnosis::{diagnose, dialect_parser, lang_parser};
 use crate::input::{self, hex_to_bytes};
-use crate::log_lines::more_advanced;
+use crate::log_lines::{self, more_advanced};
 use crate::report::{self, ErrorForm};
 use crate::spec_arg::SpecArgs;
 use crate::{table, CliError, Outcome};
@@ -14,7 +14,7 @@ use clap::{Args, ValueEnum};
 use iso8583_wire::frame::{FrameError, Framer, LengthHeader};
 use iso8583_wire::json::{read_fields, Failure};
 use iso8583_wire::response::{Dialect, Lang};
-use iso8583_wire::{DecodeError, MessageView, Spec};
+use iso8583_wire::{DecodeError, MessageView, Spec, Violation};
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -53,6 +53,12 @@ pub struct DecodeArgs {
     /// are skipped. A header the spec declares (a TPDU) is shown as the message's header
     #[arg(long, value_name = "KIND", value_parser = frame_parser())]
     frame: Option<LengthHeader>,
+
+    /// Decode leniently: content that breaks the spec (a class broken, an amount without its
+    /// C/D sign) is shown with the message, each violation with its element, offset and rule
+    /// (under "violations" in JSON), instead of failing it; faults of structure still fail
+    #[arg(long)]
+    lenient: bool,
 
     /// Read from this file instead of standard input
     #[arg(long, value_name = "PATH", conflicts_with = "hex")]
@@ -118,6 +124,8 @@ pub fn run(args: &DecodeArgs) -> Result<Outcome, CliError> {
         shown: 0,
         inputs: 0,
         outcome: Outcome::Ok,
+        lenient: args.lenient,
+        violations: Vec::new(),
     };
     let mut bytes = Vec::new();
     if args.input == InputForm::Raw {
@@ -172,6 +180,10 @@ struct Printer<'s, W: Write> {
     /// Messages (lines, arguments or raw inputs) read so far, good or bad.
     inputs: usize,
     outcome: Outcome,
+    /// Whether messages are decoded leniently.
+    lenient: bool,
+    /// The content violations of the message just decoded (lenient decoding).
+    violations: Vec<Violation>,
 }
 
 impl<W: Write> Printer<'_, W> {
@@ -193,18 +205,21 @@ impl<W: Write> Printer<'_, W> {
                 },
             };
         }
+        let spec = self.spec;
+        let lenient = self.lenient;
+        let v = &mut self.violations;
         let decoded = match form {
-            InputForm::Text | InputForm::Raw => MessageView::decode(self.spec, text),
+            InputForm::Text | InputForm::Raw => log_lines::decode(spec, text, lenient.then_some(v)),
             InputForm::Hex => match hex_to_bytes(text, buf) {
-                Ok(()) => MessageView::decode(self.spec, buf),
+                Ok(()) => log_lines::decode(spec, buf, lenient.then_some(v)),
                 Err(e) => return self.failure(&Failure::from(e).at_line(line)),
             },
             InputForm::Auto => match hex_to_bytes(text, buf) {
-                Err(_) => MessageView::decode(self.spec, text),
-                Ok(()) => match MessageView::decode(self.spec, buf) {
+                Err(_) => log_lines::decode(spec, text, lenient.then_some(v)),
+                Ok(()) => match log_lines::decode(spec, buf, lenient.then_some(&mut *v)) {
                     Ok(view) => Ok(view),
                     // Both readings failed: report the one that got further.
-                    Err(as_hex) => MessageView::decode(self.spec, text)
+                    Err(as_hex) => log_lines::decode(spec, text, lenient.then_some(v))
                         .map_err(|as_text| more_advanced(as_hex, as_text)),
                 },
             },
@@ -215,7 +230,9 @@ impl<W: Write> Printer<'_, W> {
     /// Decodes one message from its bytes, or, with a framer, every frame of a capture.
     fn bytes(&mut self, bytes: &[u8], line: Option<usize>) -> Result<(), CliError> {
         let Some(framer) = self.framer else {
-            return self.decoded(MessageView::decode(self.spec, bytes), line);
+            let v = self.lenient.then_some(&mut self.violations);
+            let decoded = log_lines::decode(self.spec, bytes, v);
+            return self.decoded(decoded, line);
         };
         for frame in framer.split_all(bytes) {
             match frame {
@@ -223,7 +240,8 @@ impl<W: Write> Printer<'_, W> {
                 Ok(f) if f.is_keep_alive() => self.keep_alives += 1,
                 Ok(f) => {
                     // Offsets count from the start of the capture.
-                    let decoded = MessageView::decode(self.spec, f.payload())
+                    let v = self.lenient.then_some(&mut self.violations);
+                    let decoded = log_lines::decode(self.spec, f.payload(), v)
                         .map_err(|e| e.shifted(f.payload_offset()));
                     self.decoded(decoded, line)?;
                 }
@@ -248,11 +266,22 @@ impl<W: Write> Printer<'_, W> {
                 let fields = read_fields(&view);
                 let diagnosis = diagnose(&view, self.dialect).map(|d| d.in_lang(self.lang));
                 table::write_message(&mut self.out, &view, &fields, self.clear, diagnosis)?;
+                for v in &self.violations {
+                    writeln!(self.out, "Violation  {v}")?;
+                }
             }
             Format::Json => {
                 let json = view.json().with_diagnosis(self.dialect, self.lang);
                 let json = if self.clear { json.clear() } else { json };
-                serde_json::to_writer(&mut self.out, &json).map_err(io::Error::from)?;
+                if self.lenient {
+                    let mut value = serde_json::to_value(json).map_err(io::Error::from)?;
+                    if let Some(map) = value.as_object_mut() {
+                        map.insert("violations".to_owned(), violations_json(&self.violations));
+                    }
+                    serde_json::to_writer(&mut self.out, &value).map_err(io::Error::from)?;
+                } else {
+                    serde_json::to_writer(&mut self.out, &json).map_err(io::Error::from)?;
+                }
                 self.out.write_all(b"\n")?;
             }
         }
@@ -303,4 +332,20 @@ pub(crate) fn frame_failure(e: FrameError) -> Failure {
         message: e.kind().to_string(),
         line: None,
     }
+}
+
+/// The content violations of a message as JSON: a list of `{element, offset, rule, message}`
+/// (`rule` is `class` or `sign`; the message never holds the value).
+fn violations_json(violations: &[Violation]) -> serde_json::Value {
+    violations
+        .iter()
+        .map(|v| {
+            serde_json::json!({
+                "element": v.element().to_string(),
+                "offset": v.offset(),
+                "rule": v.rule().as_str(),
+                "message": v.to_string(),
+            })
+        })
+        .collect()
 }

@@ -50,7 +50,7 @@ impl LineError {
 }
 
 /// Decodes `bytes` strictly, or leniently into `violations` when given.
-fn decode<'a>(
+pub fn decode<'a>(
     spec: &'a Spec,
     bytes: &'a [u8],
     violations: Option<&mut Vec<Violation>>,
