@@ -2,10 +2,10 @@
 //! and read on; the structure (a length prefix, a length out of range, a field running past
 //! the input) stays fatal.
 
-use super::read::{read_field_in, OnContent, Reader};
-use super::scan::Faults;
+use super::read::OnContent;
+use super::scan::{reread, Faults};
 use super::table::FieldTable;
-use crate::error::{DecodeError, DecodeErrorKind, Element};
+use crate::error::{DecodeError, Element};
 use crate::spec::field::{ContentClass, FieldSpec};
 use crate::violation::{ContentRule, Violation};
 
@@ -49,15 +49,6 @@ impl Faults for Lenient<'_> {
         n: u16,
         pos: usize,
     ) -> Result<usize, DecodeError> {
-        let Some(fs) = table.field(n) else {
-            return Err(DecodeError::new(
-                DecodeErrorKind::FieldNotInSpec,
-                Element::Field(n),
-                pos,
-            ));
-        };
-        let mut r = Reader { input, pos };
-        read_field_in(&mut r, fs, n, self)?;
-        Ok(r.pos)
+        reread(table, input, n, pos, self)
     }
 }

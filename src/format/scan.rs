@@ -6,7 +6,7 @@
 
 use super::plan::{BcdCheck, Check, Plan, PrefixDigits};
 use super::prefix::{ascii_decimal_at, ascii_decimal_value, bcd_decimal_value};
-use super::read::{read_field, Reader};
+use super::read::{read_field, read_field_in, OnContent, Reader, Strict};
 use super::table::FieldTable;
 use crate::codec;
 use crate::error::{DecodeError, DecodeErrorKind, Element};
@@ -66,17 +66,32 @@ impl Faults for Exact {
         n: u16,
         pos: usize,
     ) -> Result<usize, DecodeError> {
-        let Some(fs) = table.field(n) else {
-            return Err(DecodeError::new(
-                DecodeErrorKind::FieldNotInSpec,
-                Element::Field(n),
-                pos,
-            ));
-        };
-        let mut r = Reader { input, pos };
-        read_field(&mut r, fs, n)?;
-        Ok(r.pos)
+        reread(table, input, n, pos, &mut Strict)
     }
+}
+
+/// Field `n` at `pos`, read again by the general reader, which hands content faults to `on`:
+/// where it ends, or its positioned error (also for a field the spec lacks).
+///
+/// # Errors
+/// The reader's error for the field.
+pub(crate) fn reread<C: OnContent>(
+    table: &FieldTable,
+    input: &[u8],
+    n: u16,
+    pos: usize,
+    on: &mut C,
+) -> Result<usize, DecodeError> {
+    let Some(fs) = table.field(n) else {
+        return Err(DecodeError::new(
+            DecodeErrorKind::FieldNotInSpec,
+            Element::Field(n),
+            pos,
+        ));
+    };
+    let mut r = Reader { input, pos };
+    read_field_in(&mut r, fs, n, on)?;
+    Ok(r.pos)
 }
 
 /// Where a pass ended: after the last data element, and how many it read.
