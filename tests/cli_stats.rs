@@ -561,7 +561,9 @@ fn lenient_stats_count_the_message_and_report_its_violation_by_rule() {
     assert!(strict.get("content_violations").is_none());
 
     let r = run(&["stats", "--format", "json", "--lenient"], &log);
+    // Every line decoded (leniently): status 0; strictly, one failed: status 1.
     assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(run(&["stats"], &log).code, 1);
     let json: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(json["messages"], 2);
     assert_eq!(json["decode_failures"], 0);
@@ -614,4 +616,11 @@ fn lenient_decode_shows_the_message_with_its_violation() {
         text.ends_with("Violation  DE4 at byte 47: a byte breaks class n\n"),
         "{text}"
     );
+}
+
+#[test]
+fn stats_of_an_empty_input_say_so_and_fail() {
+    let r = run(&["stats"], b"");
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stderr, "iso8583: the input holds no message\n");
 }

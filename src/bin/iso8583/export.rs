@@ -139,9 +139,13 @@ pub fn run(args: &ExportArgs) -> Result<Outcome, CliError> {
         eprintln!("iso8583: the input holds no message; {shown} has no rows");
         return Ok(Outcome::SomeFailed);
     }
-    eprintln!(
-        "iso8583: {total} rows written to {shown}, {failed} of them lines that did not decode"
-    );
+    let rows = if total == 1 { "row" } else { "rows" };
+    let lines = if failed == 1 {
+        "a line that did not decode"
+    } else {
+        "lines that did not decode"
+    };
+    eprintln!("iso8583: {total} {rows} written to {shown}, {failed} of them {lines}");
     Ok(Outcome::Ok.and(failed == 0))
 }
 

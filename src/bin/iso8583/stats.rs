@@ -188,5 +188,13 @@ pub fn run(args: &StatsArgs) -> Result<Outcome, CliError> {
         }
     }
     out.flush()?;
-    Ok(Outcome::Ok)
+    // The report is written either way; the status says whether every line decoded.
+    if tally.messages() == 0 {
+        crate::report::empty_input(match args.format {
+            ReportFormat::Text => crate::report::ErrorForm::Text,
+            ReportFormat::Json => crate::report::ErrorForm::Json,
+        })?;
+        return Ok(Outcome::SomeFailed);
+    }
+    Ok(Outcome::Ok.and(tally.decode_failures() == 0))
 }
