@@ -40,7 +40,19 @@ impl fmt::Display for Masked<'_> {
             heap.resize(needed, 0);
             &mut heap
         };
-        let text = self.field.text_into(buf).map_err(|_| fmt::Error)?;
+        if self.field.text_into(buf).is_err() {
+            // Content read leniently (`MessageView::decode_lenient`) may hold bytes outside
+            // ASCII, which the text form then keeps: they are shown as `?`.
+            for b in buf.iter_mut() {
+                if !b.is_ascii() {
+                    *b = b'?';
+                }
+            }
+        }
+        let text = buf
+            .get(..needed)
+            .and_then(|t| core::str::from_utf8(t).ok())
+            .unwrap_or_default();
         write_masked(f, mask, text)
     }
 }

@@ -242,3 +242,22 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_field_read_leniently_with_bytes_outside_ascii_still_shows() {
+    let spec = spec("iso8583-1987-ascii");
+    let de41 = MessageView::decode(spec, REQ)
+        .unwrap()
+        .field(41)
+        .unwrap()
+        .offset();
+    let mut bad = REQ.to_vec();
+    bad[de41 + 2] = 0xC3;
+    let mut violations = Vec::new();
+    let view = MessageView::decode_lenient(spec, &bad, &mut violations).unwrap();
+    let field = view.field(41).unwrap();
+    assert_eq!(field.masked().to_string(), "TE?M0001");
+    assert_eq!(field.to_text(), "");
+    assert!(format!("{view:?}").contains("TE?M0001"));
+    assert!(view.to_string().contains("TE?M0001"));
+}
