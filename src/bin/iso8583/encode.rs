@@ -11,9 +11,8 @@ use crate::spec_arg::SpecArgs;
 use crate::{CliError, Outcome};
 use clap::{Args, ValueEnum};
 use iso8583_wire::frame::{Framer, LengthHeader};
-use iso8583_wire::json::Failure;
-use iso8583_wire::spec::{Composite, Mask};
-use iso8583_wire::{FieldSpec, Message, Spec, ValidationError};
+use iso8583_wire::json::{Failure, JsonErrorKind};
+use iso8583_wire::{Message, Spec, ValidationError};
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -134,65 +133,19 @@ impl<E: Into<Failure>> From<E> for Refused {
 /// Encodes the message of one JSON line into `wire` (cleared first), after checking it
 /// against the spec's message rules when `strict`.
 fn encode_line(spec: &Spec, text: &[u8], strict: bool, wire: &mut Vec<u8>) -> Result<(), Refused> {
-    refuse_masked(spec, text)?;
-    let message = Message::from_json(spec, text)?;
+    let message = Message::from_json(spec, text).map_err(|e| match e.kind() {
+        // Said plainly, whatever the field would say of the masked text as a value.
+        JsonErrorKind::Masked { .. } => Failure::input(
+            "masked_value",
+            e.field(),
+            "this value is masked; decode with --unmasked to get clear text",
+        ),
+        _ => Failure::from(e),
+    })?;
     if strict {
         message.validate(spec).map_err(Refused::Rules)?;
     }
     wire.clear();
     message.encode(spec, wire)?;
     Ok(())
-}
-
-/// Refuses a line that gives a masked value (`424242******4242`, `[HIDDEN]`) for a field that
-/// `decode` masks: encoding it would fail on a class that bars `*`, or, worse, send the
-/// masked text as data. Only lines that hold a mask character are read a second time.
-fn refuse_masked(spec: &Spec, text: &[u8]) -> Result<(), Failure> {
-    let marked = text.contains(&b'*') || text.windows(8).any(|w| w == b"[HIDDEN]");
-    if !marked {
-        return Ok(());
-    }
-    let Ok(serde_json::Value::Object(object)) = serde_json::from_slice(text) else {
-        // Not a JSON object: reading the message says so.
-        return Ok(());
-    };
-    let Some(serde_json::Value::Object(fields)) = object.get("fields") else {
-        return Ok(());
-    };
-    for (key, value) in fields {
-        let Some((n, fs)) = key.parse().ok().and_then(|n| Some((n, spec.field(n)?))) else {
-            continue;
-        };
-        if may_be_masked(fs) && holds_mask(value) {
-            return Err(Failure::input(
-                "masked_value",
-                Some(n),
-                "this value is masked; decode with --unmasked to get clear text",
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Whether `decode` masks the field or some of its subfields.
-fn may_be_masked(fs: &FieldSpec) -> bool {
-    let any = |subs: &[(u16, FieldSpec)]| subs.iter().any(|(_, s)| may_be_masked(s));
-    fs.mask != Mask::None
-        || match fs.composite.as_deref() {
-            None => false,
-            Some(Composite::BerTlv | Composite::Track2) => true,
-            Some(Composite::Positional(subs)) => any(subs),
-            Some(Composite::Tagged(t)) => any(&t.subfields),
-            Some(Composite::Bitmapped(b)) => any(&b.subfields),
-            Some(_) => false,
-        }
-}
-
-/// Whether a value (or a subfield within it) is in masked form.
-fn holds_mask(value: &serde_json::Value) -> bool {
-    match value {
-        serde_json::Value::String(s) => s.contains('*') || s == "[HIDDEN]",
-        serde_json::Value::Object(items) => items.values().any(holds_mask),
-        _ => false,
-    }
 }
