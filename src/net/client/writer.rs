@@ -74,6 +74,8 @@ pub(super) async fn write_frames<W>(
             continue;
         }
         let mut written = 0usize;
+        // How many of `ends` are recorded as written in full.
+        let mut marked = 0usize;
         let mut failed = false;
         while written < buf.len() {
             match write.write(buf.get(written..).unwrap_or(&[])).await {
@@ -81,7 +83,13 @@ pub(super) async fn write_frames<W>(
                     failed = true;
                     break;
                 }
-                Ok(n) => written += n,
+                Ok(n) => {
+                    written += n;
+                    // Recorded before the next await: the connection may be torn down there
+                    // (the peer closed after reading them), and these requests then went out
+                    // in full and are lost with it, not failed part-way.
+                    marked = mark_written(&shared, &ends, marked, written);
+                }
             }
         }
         if !failed && write.flush().await.is_err() {
@@ -89,14 +97,10 @@ pub(super) async fn write_frames<W>(
         }
         shared.touch();
         let mut pending = shared.pending();
-        for &(key, start, end) in &ends {
+        // The rest did not go out in full.
+        for &(key, start, _) in ends.get(marked..).unwrap_or_default() {
             let Some(key) = key else { continue };
-            if end <= written {
-                bump(&shared.counters.sent);
-                if let Some(entry) = pending.map.get_mut(&key) {
-                    entry.stage = Stage::Written;
-                }
-            } else if let Some(entry) = pending.map.remove(&key) {
+            if let Some(entry) = pending.map.remove(&key) {
                 let failure = if start < written {
                     Failure::SendFailed
                 } else {
@@ -109,4 +113,31 @@ pub(super) async fn write_frames<W>(
             return;
         }
     }
+}
+
+/// Records the requests of `ends` from `from` on that end within the first `written` bytes as
+/// written in full (counted as sent); gives the index of the first that does not.
+fn mark_written(
+    shared: &Shared,
+    ends: &[(Option<MatchKey>, usize, usize)],
+    from: usize,
+    written: usize,
+) -> usize {
+    let done = ends
+        .iter()
+        .skip(from)
+        .take_while(|&&(_, _, end)| end <= written)
+        .count();
+    if done == 0 {
+        return from;
+    }
+    let mut pending = shared.pending();
+    for &(key, _, _) in ends.iter().skip(from).take(done) {
+        let Some(key) = key else { continue };
+        bump(&shared.counters.sent);
+        if let Some(entry) = pending.map.get_mut(&key) {
+            entry.stage = Stage::Written;
+        }
+    }
+    from + done
 }
