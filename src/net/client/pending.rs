@@ -40,6 +40,8 @@ pub(super) struct Pending {
     pub(super) gave_up: HashSet<MatchKey, KeyHashState>,
     pub(super) gave_up_order: VecDeque<MatchKey>,
     pub(super) late_memory: usize,
+    /// Whether the writer holds a batch it has not yet settled (some requests `Writing`).
+    pub(super) writer_busy: bool,
 }
 
 impl Pending {
@@ -59,6 +61,7 @@ impl Pending {
 
     /// Resolves every request of connection `conn` after it closed, by how far it got.
     pub(super) fn fail_connection(&mut self, conn: u64) {
+        self.writer_busy = false;
         let keys: Vec<MatchKey> = self
             .map
             .iter()

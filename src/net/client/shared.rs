@@ -79,6 +79,7 @@ impl Shared {
                 gave_up: HashSet::default(),
                 gave_up_order: VecDeque::new(),
                 late_memory,
+                writer_busy: false,
             }),
             slots,
             link: tokio::sync::watch::Sender::new(Link::default()),

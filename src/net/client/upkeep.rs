@@ -166,6 +166,15 @@ where
         }
     };
     reader.abort();
+    // A batch the writer is still writing is settled by the writer, which knows how far its
+    // bytes got (the peer may close right after reading them); on a dead connection its write
+    // ends at once. Bounded, so that a stuck write cannot hold up the reconnect.
+    for _ in 0..100 {
+        if !shared.pending().writer_busy {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
     writer.abort();
     ended
 }

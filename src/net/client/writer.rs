@@ -51,6 +51,7 @@ pub(super) async fn write_frames<W>(
         // so that a `free` blocking in the allocator never holds the table (benches/net.rs).
         {
             let mut pending = shared.pending();
+            pending.writer_busy = true;
             keep.extend(batch.iter().map(|out| match out.key {
                 None => true,
                 Some(key) => match pending.map.get_mut(&key) {
@@ -97,6 +98,7 @@ pub(super) async fn write_frames<W>(
         }
         shared.touch();
         let mut pending = shared.pending();
+        pending.writer_busy = false;
         // The rest did not go out in full.
         for &(key, start, _) in ends.get(marked..).unwrap_or_default() {
             let Some(key) = key else { continue };
