@@ -105,10 +105,7 @@ impl fmt::Display for DecodeErrorKind {
             }
             Self::InvalidLengthPrefix => f.write_str("the length prefix is not a number"),
             Self::LengthOutOfRange { len, min, max } => write_length(f, *len, *min, *max),
-            Self::InvalidContent { class } => {
-                write!(f, "holds a character that class {class} does not allow")?;
-                write_class_rule(f, class)
-            }
+            Self::InvalidContent { class } => write_content_fault(f, class),
             Self::InvalidMti => f.write_str("the MTI is not four decimal digits"),
             Self::InvalidBitmap => f.write_str("the bitmap is not valid hex"),
             Self::FieldNotInSpec => {
@@ -142,6 +139,20 @@ fn write_length(f: &mut fmt::Formatter<'_>, len: usize, min: usize, max: usize) 
     } else {
         write!(f, "length {len} is outside {min} to {max}")
     }
+}
+
+/// A byte that breaks a content class, in the words that strict errors and lenient
+/// violations share: `holds a character that class n does not allow (digits only)`.
+pub(crate) fn write_content_fault(f: &mut fmt::Formatter<'_>, class: &str) -> fmt::Result {
+    write!(f, "holds a character that class {class} does not allow")?;
+    write_class_rule(f, class)
+}
+
+/// An `x+n` amount without its sign, worded as [`write_content_fault`] words a class fault:
+/// `holds no C or D sign, which class xn requires (a C or D sign, then digits)`.
+pub(crate) fn write_missing_sign(f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    f.write_str("holds no C or D sign, which class xn requires")?;
+    write_class_rule(f, "xn")
 }
 
 /// What a content class allows, in words, after the class's name.

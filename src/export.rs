@@ -52,7 +52,7 @@
 //! | `error_kind` | utf8 | null for a decoded message; else the [`DecodeErrorKind`](crate::DecodeErrorKind) name, or the caller's kind |
 //! | `error_element` | utf8 | the element the decode error is about (`DE28`, `MTI`, `primary bitmap`) |
 //! | `error_offset` | u64 | the byte offset of the decode error |
-//! | `violations` | utf8 | for a message decoded leniently ([`BatchBuilder::push_lenient`]): what its content breaks (`DE28 at byte 45: the amount has no C or D sign`), `; ` between two; null when nothing |
+//! | `violations` | utf8 | for a message decoded leniently ([`BatchBuilder::push_lenient`]): what its content breaks (`DE28 at byte 45: holds no C or D sign, which class xn requires (a C or D sign, then digits)`), `; ` between two; null when nothing |
 //!
 //! A column is null where the message has no such field (or, for `amount_minor` and a
 //! timestamp `transmission_time`, where the field does not hold a valid value); the taxonomy's

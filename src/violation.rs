@@ -32,8 +32,9 @@ impl ContentRule {
 impl fmt::Display for ContentRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Class { class } => write!(f, "a byte breaks class {class}"),
-            Self::Sign => f.write_str("the amount has no C or D sign"),
+            // The same words as the strict error for the same fault.
+            Self::Class { class } => crate::error::write_content_fault(f, class),
+            Self::Sign => crate::error::write_missing_sign(f),
         }
     }
 }
@@ -56,7 +57,10 @@ impl fmt::Display for ContentRule {
 /// assert_eq!(violations[0].element(), Element::Field(4));
 /// assert_eq!(violations[0].offset(), 26);
 /// assert_eq!(violations[0].rule(), ContentRule::Class { class: "n" });
-/// assert_eq!(violations[0].to_string(), "DE4 at byte 26: a byte breaks class n");
+/// assert_eq!(
+///     violations[0].to_string(),
+///     "DE4 at byte 26: holds a character that class n does not allow (digits only)"
+/// );
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -574,7 +574,7 @@ fn lenient_stats_count_the_message_and_report_its_violation_by_rule() {
             "count": 1,
             "share": 1.0,
             "first_lines": [2],
-            "first_error": format!("DE4 at byte {at}: a byte breaks class n"),
+            "first_error": format!("DE4 at byte {at}: holds a character that class n does not allow (digits only)"),
         }])
     );
 
@@ -608,12 +608,12 @@ fn lenient_decode_shows_the_message_with_its_violation() {
             "element": "DE4",
             "offset": 47,
             "rule": "class",
-            "message": "DE4 at byte 47: a byte breaks class n",
+            "message": "DE4 at byte 47: holds a character that class n does not allow (digits only)",
         }])
     );
     let text = run(&["decode", "--input", "text", "--lenient"], &bad).stdout;
     assert!(
-        text.ends_with("Violation  DE4 at byte 47: a byte breaks class n\n"),
+        text.ends_with("Violation  DE4 at byte 47: holds a character that class n does not allow (digits only)\n"),
         "{text}"
     );
 }

@@ -145,7 +145,8 @@ fn a_lenient_row_lists_its_violations_and_a_strict_one_none() {
         &MessageView::decode(spec(), SAMPLE.trim_end().as_bytes()).unwrap(),
     );
     let batch = rows.finish().unwrap();
-    let expected = format!("DE4 at byte {at}: a byte breaks class n");
+    let expected =
+        format!("DE4 at byte {at}: holds a character that class n does not allow (digits only)");
     assert_eq!(text(&batch, "violations"), [Some(expected.as_str()), None]);
     assert_eq!(text(&batch, "response_code"), [Some("96"), Some("96")]);
     // The amount does not read as a number, so it is null; the rest of the row is there.
@@ -377,7 +378,9 @@ mod cli {
         let row = lenient.lines().nth(1).unwrap();
         assert!(row.starts_with("1,0210,"), "{row}");
         assert!(
-            row.ends_with(&format!(",,,,DE4 at byte {at}: a byte breaks class n")),
+            row.ends_with(&format!(
+                ",,,,DE4 at byte {at}: holds a character that class n does not allow (digits only)"
+            )),
             "{row}"
         );
     }

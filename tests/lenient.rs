@@ -69,7 +69,7 @@ fn an_amount_without_its_sign_is_refused_strictly_and_named_leniently() {
     );
     assert_eq!(
         violations[0].to_string(),
-        format!("DE28 at byte {at}: the amount has no C or D sign")
+        format!("DE28 at byte {at}: holds no C or D sign, which class xn requires (a C or D sign, then digits)")
     );
     // Every field is there, where the strict decoding of the signed message has it.
     let strict = MessageView::decode(spec, &good).unwrap();
@@ -234,6 +234,10 @@ proptest! {
                 Ok(view) => {
                     prop_assert_eq!(violations[0].element(), e.element());
                     prop_assert_eq!(violations[0].offset(), e.offset());
+                    // A class fault reads as the strict error reads, word for word.
+                    if matches!(violations[0].rule(), ContentRule::Class { .. }) {
+                        prop_assert_eq!(violations[0].to_string(), e.to_string());
+                    }
                     prop_assert!(view.fields().count() > 0);
                 }
                 Err(later) => prop_assert!(later.offset() > e.offset(), "{} then {}", e, later),

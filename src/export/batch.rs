@@ -135,7 +135,7 @@ impl<'t> BatchBuilder<'t> {
 
     /// Adds the row of a message decoded leniently (see [`MessageView::decode_lenient`]):
     /// the `violations` column lists what its content breaks, each as element, offset and
-    /// rule (`DE28 at byte 45: the amount has no C or D sign`), separated by `; `; null when
+    /// rule (`DE28 at byte 45: holds no C or D sign, which class xn requires (a C or D sign, then digits)`), separated by `; `; null when
     /// there is nothing.
     pub fn push_lenient(&mut self, line: u64, view: &MessageView<'_>, violations: &[Violation]) {
         let c = &mut self.columns;
