@@ -505,6 +505,35 @@ mod cli {
         assert_eq!(files_in(&dir), Vec::<String>::new());
     }
 
+    /// A disk that fills part-way through the file: the file-size limit (`ulimit -f`, with
+    /// SIGXFSZ ignored so that a write past it fails with EFBIG) stops writes after 4 KiB.
+    #[test]
+    fn a_write_that_fails_part_way_keeps_the_old_file_and_leaves_no_other() {
+        let dir = fresh_dir("disk-full");
+        let log = dir.join("day.log");
+        std::fs::write(&log, SAMPLE.repeat(2_000)).unwrap();
+        let out = dir.join("day.csv");
+        std::fs::write(&out, "old contents\n").unwrap();
+        let run = Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -f 8 && trap '' XFSZ && exec \"$0\" \"$@\"")
+            .arg(env!("CARGO_BIN_EXE_iso8583"))
+            .args(["export", "--format", "csv", "--out"])
+            .args([&out, &log])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(run.stderr).unwrap();
+        assert_eq!(run.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.starts_with(&format!("iso8583: cannot write {}: ", out.display())),
+            "{stderr}"
+        );
+        assert!(stderr.contains("too large"), "{stderr}");
+        assert!(run.stdout.is_empty());
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "old contents\n");
+        assert_eq!(files_in(&dir), ["day.csv", "day.log"]);
+    }
+
     #[test]
     fn replaces_an_existing_output_only_when_complete() {
         let dir = fresh_dir("replace");
