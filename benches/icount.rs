@@ -42,7 +42,7 @@ const RESP_0210: &[u8] = b"0210723804802EC08000164242424242424242000000000000010
 const CUP_SAMPLE_HEX: &str = "600008000002003038058020c1920100000000000000000100275516040011250021000800388362143741176336d28112011861000000000f303131343430323130313132393633302020202020202000321101313131313131313131311002312e312e312e312e31020330022231021532333634000000000000000000335f2a02036482020800950580000000009a032311259c01009f02060000000000011111111111111111";
 
 /// Operation names, in the order the gate reports them.
-const OPS: [&str; 17] = [
+const OPS: [&str; 18] = [
     "decode_0200",
     "decode_read_all_0200",
     "decode_read_bytes_0200",
@@ -60,6 +60,7 @@ const OPS: [&str; 17] = [
     "iso_8583_rs_encode_0200",
     "typed_decode",
     "typed_encode",
+    "typed_encode_wire",
 ];
 
 /// The data elements of the reference 0200, in the order a host reads them by number (the
@@ -174,6 +175,9 @@ impl Inputs {
                 .unwrap(),
             REQ_0200
         );
+        let mut direct = Vec::new();
+        typed::encode(&typed_0200, ascii, &mut direct).unwrap();
+        assert_eq!(direct, REQ_0200);
         // Load the response tables before anything is counted.
         for d in Dialect::ALL {
             let _ = classify(d, None, b"00");
@@ -413,6 +417,23 @@ fn icount_typed_encode(spec: &Spec, value: &Financial<'_>, out: &mut Vec<u8>, n:
     total
 }
 
+/// The struct of borrowed fields encoded straight into a reused `Vec<u8>` (`typed::encode`).
+#[inline(never)]
+fn icount_typed_encode_wire(
+    spec: &Spec,
+    value: &Financial<'_>,
+    out: &mut Vec<u8>,
+    n: usize,
+) -> usize {
+    let mut total = 0;
+    for _ in 0..n {
+        out.clear();
+        typed::encode(black_box(value), spec, &mut *out).unwrap();
+        total += black_box(out.len());
+    }
+    total
+}
+
 /// Runs operation `op` `n` times; `None` for an unknown name.
 fn run(op: &str, inp: &mut Inputs, n: usize) -> Option<usize> {
     let total = match op {
@@ -448,6 +469,9 @@ fn run(op: &str, inp: &mut Inputs, n: usize) -> Option<usize> {
         }
         "typed_decode" => icount_typed_decode(inp.ascii, inp.req_0200.get(), n),
         "typed_encode" => icount_typed_encode(inp.ascii, &inp.typed_0200, &mut inp.out, n),
+        "typed_encode_wire" => {
+            icount_typed_encode_wire(inp.ascii, &inp.typed_0200, &mut inp.out, n)
+        }
         _ => return None,
     };
     Some(total)

@@ -9,6 +9,9 @@ mod write;
 
 pub use reversal::ReversalReason;
 
+pub(crate) use encode::{plan_bitmap, put_head};
+pub(crate) use subfields::subfields_value;
+
 use encode::Form;
 
 use crate::bitmap::Bitmap;
@@ -365,12 +368,17 @@ fn not_in_spec(n: u16) -> EncodeError {
 fn words_of(fields: &[(u16, Value)]) -> [u64; 3] {
     let mut words = [0u64; 3];
     for (n, _) in fields {
-        let i = usize::from(*n).wrapping_sub(1);
-        if let Some(w) = words.get_mut(i / 64) {
-            *w |= 1u64 << (63 - i % 64);
-        }
+        mark_field(&mut words, *n);
     }
     words
+}
+
+/// Sets field `n`'s bit in bitmap words `words` (bit 1 is the top bit of the first word).
+pub(crate) fn mark_field(words: &mut [u64; 3], n: u16) {
+    let i = usize::from(n).wrapping_sub(1);
+    if let Some(w) = words.get_mut(i / 64) {
+        *w |= 1u64 << (63 - i % 64);
+    }
 }
 
 /// Turns a value's text form into its wire form, checking it against the field (see

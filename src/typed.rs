@@ -83,6 +83,71 @@ pub fn from_view<'de, T: Deserialize<'de>>(view: &MessageView<'de>) -> Result<T,
 /// value is a masked form rather than the clear value.
 pub fn to_message<T: Serialize + ?Sized>(value: &T, spec: &Spec) -> Result<Message, TypedError> {
     value
-        .serialize(ser::MessageSer { spec })
+        .serialize(ser::MessageSer {
+            spec,
+            target: Message::new(crate::Mti::FINANCIAL_REQUEST),
+        })
         .map_err(TypedError::finish)
+}
+
+/// Encodes `value` as a message of `spec` at the end of `out`: the same bytes as
+/// `to_message(value, spec)?.encode(spec, out)`, written without building the [`Message`]
+/// when the members' field numbers rise in the order the type gives them (as a struct's do
+/// when its members are declared in field order). Nothing is allocated but what `out` needs
+/// and what structured fields and a header need.
+///
+/// ```
+/// use iso8583_wire::{typed, Spec};
+/// use serde::Serialize;
+///
+/// #[derive(Serialize)]
+/// struct Echo<'a> {
+///     mti: &'a str,
+///     #[serde(rename = "7")]
+///     transmitted: &'a str,
+///     #[serde(rename = "11")]
+///     stan: &'a str,
+///     #[serde(rename = "70")]
+///     code: &'a str,
+/// }
+///
+/// let spec = Spec::builtin("iso8583-1987-ascii").ok_or("no such spec")?;
+/// let echo = Echo { mti: "0800", transmitted: "1207101500", stan: "000042", code: "301" };
+/// let mut out = Vec::new();
+/// typed::encode(&echo, spec, &mut out)?;
+/// assert_eq!(out, typed::to_message(&echo, spec)?.to_vec(spec)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// As [`to_message`], and then as [`Message::encode`] (a header of the wrong length, a field
+/// above 128 in a spec without a tertiary bitmap). After an error `out` holds what it held
+/// before.
+pub fn encode<T: Serialize + ?Sized>(
+    value: &T,
+    spec: &Spec,
+    out: &mut Vec<u8>,
+) -> Result<(), TypedError> {
+    let base = out.len();
+    let written = value
+        .serialize(ser::MessageSer {
+            spec,
+            target: ser::wire::Wire::new(out),
+        })
+        .map(|wire| wire.finish(spec));
+    match written {
+        Ok(true) => return Ok(()),
+        Ok(false) => {}
+        Err(e) => {
+            out.truncate(base);
+            return Err(e.finish());
+        }
+    }
+    // Members out of field order, or a head that encoding refuses: through a message, which
+    // sorts the fields and gives the error.
+    let message = to_message(value, spec)?;
+    message.encode(spec, out).map_err(|e| {
+        out.truncate(base);
+        TypedError::from(e).finish()
+    })
 }

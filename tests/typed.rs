@@ -10,7 +10,7 @@
     clippy::indexing_slicing
 )]
 
-use iso8583_wire::typed::{from_view, to_message, TypedErrorKind};
+use iso8583_wire::typed::{self, from_view, to_message, TypedErrorKind};
 use iso8583_wire::{Message, MessageView, Mti, Spec};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -28,6 +28,21 @@ fn unhex(s: &str) -> Vec<u8> {
         .step_by(2)
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
         .collect()
+}
+
+/// `value` built into a message and encoded; `typed::encode` is checked to append the same
+/// bytes after what its output held.
+fn encode_both<T: Serialize + ?Sized>(value: &T, s: &Spec) -> Vec<u8> {
+    let via_message = to_message(value, s).unwrap().to_vec(s).unwrap();
+    let mut out = b"kept".to_vec();
+    typed::encode(value, s, &mut out).unwrap();
+    assert_eq!(&out[..4], b"kept");
+    assert_eq!(
+        &out[4..],
+        via_message,
+        "typed::encode differs from to_message"
+    );
+    via_message
 }
 
 fn spec(name: &str) -> &'static Spec {
@@ -89,6 +104,7 @@ fn round_trips_reference_messages_through_a_borrowing_struct() {
         let m = to_message(&typed, s).unwrap();
         assert_eq!(m.to_vec(s).unwrap(), wire);
         assert_eq!(m, Message::from_view(&view));
+        assert_eq!(encode_both(&typed, s), wire);
     }
     let view = MessageView::decode(s, RESP).unwrap();
     let typed: Financial<'_> = from_view(&view).unwrap();
@@ -181,8 +197,7 @@ fn round_trips_the_vectors_of_every_builtin_spec() {
             s.layout().header_length > 0,
             "{name}"
         );
-        let m = to_message(&typed, s).unwrap();
-        assert_eq!(m.to_vec(s).unwrap(), wire, "{name}");
+        assert_eq!(encode_both(&typed, s), wire, "{name}");
     }
 }
 
@@ -198,7 +213,7 @@ fn round_trips_a_plain_map() {
     assert_eq!(map["4"], "000000000001");
     assert_eq!(map["35"], "8362143741176336D28112011861000000000");
     assert_eq!(map.len(), 2 + view.fields().count());
-    assert_eq!(to_message(&map, s).unwrap().to_vec(s).unwrap(), wire);
+    assert_eq!(encode_both(&map, s), wire);
 }
 
 /// Owned text of BCD fields, integers from `n` fields, bytes from `b` fields.
@@ -310,8 +325,7 @@ fn reads_owned_text_numbers_bytes_and_composites() {
     assert_eq!(typed.icc.currency, "0364");
     assert_eq!(typed.mac, "1111111111111111");
     // Built back through the composites' builders: the same bytes.
-    let m = to_message(&typed, s).unwrap();
-    assert_eq!(m.to_vec(s).unwrap(), wire);
+    assert_eq!(encode_both(&typed, s), wire);
 }
 
 /// Positional subfields by number (UnionPay DE60), values as numbers.
@@ -352,6 +366,7 @@ fn round_trips_positional_subfields_by_number() {
     assert_eq!(m.field(s, 11).unwrap().to_text(), "000001");
     assert_eq!(m.field(s, 60).unwrap().to_text(), "00000001003");
     let wire = m.to_vec(s).unwrap();
+    assert_eq!(encode_both(&value, s), wire);
     let view = MessageView::decode(s, &wire).unwrap();
     assert_eq!(view.get("60.2").unwrap().unwrap().to_text(), "000001");
     let back: SignOn = from_view(&view).unwrap();
@@ -372,7 +387,7 @@ fn round_trips_tagged_subfields_as_a_map() {
         mti: "0100".into(),
         additional: BTreeMap::from([(0, "R".into()), (42, "210".into()), (84, "01".into())]),
     };
-    let wire = to_message(&value, s).unwrap().to_vec(s).unwrap();
+    let wire = encode_both(&value, s);
     let view = MessageView::decode(s, &wire).unwrap();
     assert_eq!(view.get("48.84").unwrap().unwrap().to_text(), "01");
     let back: Auth = from_view(&view).unwrap();
@@ -403,7 +418,7 @@ fn round_trips_bitmapped_subfields() {
             transaction_id: 123_456_789_012_345,
         },
     };
-    let wire = to_message(&value, s).unwrap().to_vec(s).unwrap();
+    let wire = encode_both(&value, s);
     let view = MessageView::decode(s, &wire).unwrap();
     assert_eq!(
         view.get("62.2").unwrap().unwrap().to_text(),
@@ -438,7 +453,7 @@ fn round_trips_constructed_tags() {
         mti: "0200".into(),
         icc,
     };
-    let wire = to_message(&value, s).unwrap().to_vec(s).unwrap();
+    let wire = encode_both(&value, s);
     let view = MessageView::decode(s, &wire).unwrap();
     assert_eq!(
         view.get("55.70.9F02").unwrap().unwrap().as_bytes(),
@@ -526,4 +541,58 @@ fn reads_types_that_parse_their_text() {
     }
     let ok: Ok2 = from_view(&view).unwrap();
     assert_eq!((ok.outcome, ok.amount), (Outcome::SystemMalfunction, 10000));
+}
+
+/// Members out of field order, and a field given twice (a member and the flattened map):
+/// `typed::encode` writes what the message would, which sorts the fields and keeps the last.
+#[test]
+fn encodes_members_out_of_field_order_as_the_message_does() {
+    #[derive(Serialize)]
+    struct Shuffled<'a> {
+        #[serde(rename = "41")]
+        terminal: &'a str,
+        mti: &'a str,
+        #[serde(rename = "11")]
+        stan: &'a str,
+        #[serde(rename = "2")]
+        pan: &'a str,
+        #[serde(flatten)]
+        rest: BTreeMap<&'a str, &'a str>,
+    }
+    let s = spec("iso8583-1987-ascii");
+    let value = Shuffled {
+        terminal: "TERM0001",
+        mti: "0200",
+        stan: "000001",
+        pan: "4242424242424242",
+        rest: BTreeMap::from([("11", "000002"), ("70", "301")]),
+    };
+    let wire = encode_both(&value, s);
+    let view = MessageView::decode(s, &wire).unwrap();
+    let numbers: Vec<u16> = view.fields().map(|f| f.number()).collect();
+    assert_eq!(numbers, [2, 11, 41, 70]);
+    assert_eq!(view.field(11).unwrap().as_str().unwrap(), "000002");
+    // In order, with the secondary bitmap, straight to the wire.
+    let ordered: BTreeMap<u16, &str> = BTreeMap::from([
+        (2, "4242424242424242"),
+        (11, "000002"),
+        (41, "TERM0001"),
+        (70, "301"),
+    ]);
+    #[derive(Serialize)]
+    struct Ordered<'a> {
+        mti: &'a str,
+        #[serde(flatten)]
+        fields: &'a BTreeMap<u16, &'a str>,
+    }
+    assert_eq!(
+        encode_both(
+            &Ordered {
+                mti: "0200",
+                fields: &ordered
+            },
+            s
+        ),
+        wire
+    );
 }

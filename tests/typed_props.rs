@@ -12,7 +12,7 @@ use iso8583_wire::spec::{
     BitmapEncoding, ContentClass, Encoding, LengthPrefix, MessageLayout, MtiEncoding,
     PrefixEncoding,
 };
-use iso8583_wire::typed::{from_view, to_message};
+use iso8583_wire::typed::{self, from_view, to_message};
 use iso8583_wire::{FieldSpec, Message, MessageView, Mti, Spec};
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -103,8 +103,50 @@ fn round_trip(spec: &Spec, m: &Message) -> Result<(), TestCaseError> {
             + usize::from(spec.layout().header_length > 0)
     );
     let back = to_message(&sample, spec).unwrap();
-    prop_assert_eq!(back.to_vec(spec).unwrap(), wire);
+    prop_assert_eq!(&back.to_vec(spec).unwrap(), &wire);
+    // Straight to the wire: the sample (its flattened map, in key order, puts most fields
+    // out of field order), then every field in field order.
+    let mut direct = b"kept".to_vec();
+    typed::encode(&sample, spec, &mut direct).unwrap();
+    prop_assert_eq!(&direct[..4], b"kept");
+    prop_assert_eq!(&direct[4..], &wire[..]);
+    let mut fields: BTreeMap<u16, String> = sample
+        .rest
+        .iter()
+        .filter_map(|(k, v)| Some((k.parse().ok()?, v.clone())))
+        .collect();
+    let named = [
+        (2, &sample.de2),
+        (3, &sample.de3),
+        (4, &sample.de4),
+        (11, &sample.de11),
+        (35, &sample.de35),
+        (64, &sample.de64),
+    ];
+    for (n, v) in named {
+        if let Some(v) = v {
+            fields.insert(n, v.clone());
+        }
+    }
+    let ordered = Ordered {
+        mti: &sample.mti,
+        header: sample.rest.get("header").map(String::as_str),
+        fields,
+    };
+    direct.clear();
+    typed::encode(&ordered, spec, &mut direct).unwrap();
+    prop_assert_eq!(direct, wire);
     Ok(())
+}
+
+/// Every field of a message in field order, after its MTI and header.
+#[derive(Serialize)]
+struct Ordered<'a> {
+    mti: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    header: Option<&'a str>,
+    #[serde(flatten)]
+    fields: BTreeMap<u16, String>,
 }
 
 fn field_format() -> impl Strategy<Value = FieldSpec> {

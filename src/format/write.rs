@@ -1,11 +1,14 @@
 //! The general writer of one field: a value's text form turned into its wire form, checked
 //! against the field as the reader will check it.
 
+use super::prefix::{prefix_write, put_ascii_decimal};
 use super::read::check_content;
 use crate::codec::{self, lut, ASCII_TO_EBCDIC};
 use crate::error::{Element, EncodeError, EncodeErrorKind};
-use crate::spec::field::{ContentClass, Encoding, FieldSpec, Padding, PrefixCounts};
-use bytes::{BufMut, Bytes, BytesMut};
+use crate::spec::field::{
+    ContentClass, Encoding, FieldSpec, Padding, PrefixCounts, PrefixEncoding,
+};
+use bytes::Bytes;
 
 /// A field's content in its wire form, and its length in the field's unit.
 pub(crate) struct Encoded {
@@ -15,6 +18,24 @@ pub(crate) struct Encoded {
 
 /// Turns a value's text form into its wire form, checking it against the field.
 pub(crate) fn encode_text(fs: &FieldSpec, n: u16, text: &[u8]) -> Result<Encoded, EncodeError> {
+    let mut wire = Vec::new();
+    let len = write_text(fs, n, text, false, &mut wire)?;
+    Ok(Encoded {
+        wire: Bytes::from(wire),
+        len,
+    })
+}
+
+/// Appends a value's wire form, made from its text form and checked against the field, to
+/// `out`; with `prefixed`, the field's length prefix (if it has one) goes first. Returns the
+/// value's length in the field's unit. After an error `out` may hold part of the field.
+pub(crate) fn write_text(
+    fs: &FieldSpec,
+    n: u16,
+    text: &[u8],
+    prefixed: bool,
+    out: &mut Vec<u8>,
+) -> Result<usize, EncodeError> {
     let element = Element::Field(n);
     let bad = |position| {
         EncodeError::new(
@@ -91,13 +112,6 @@ pub(crate) fn encode_text(fs: &FieldSpec, n: u16, text: &[u8]) -> Result<Encoded
     if hex_bytes || fs.class == ContentClass::B {
         codec::hex_check(text).map_err(bad)?;
     } else {
-        let digits_ok = |t: &[u8]| -> Result<(), usize> {
-            match fs.class {
-                // BCD track data writes `=` as the D nibble.
-                ContentClass::Z => codec::ascii_check(t, ContentClass::Z),
-                c => codec::ascii_check(t, c),
-            }
-        };
         let given = |p: usize| {
             if p >= zeros.0 + zeros.1 {
                 p - zeros.1
@@ -105,45 +119,68 @@ pub(crate) fn encode_text(fs: &FieldSpec, n: u16, text: &[u8]) -> Result<Encoded
                 p
             }
         };
-        digits_ok(text).map_err(|p| bad(given(p)))?;
+        codec::ascii_check(text, fs.class).map_err(|p| bad(given(p)))?;
     }
     if odd_digits_unmarked(fs, len) {
         return Err(bad(text.len()));
     }
-    let mut wire = BytesMut::with_capacity(fs.wire_len(len));
+    let wire_len = fs.wire_len(len);
+    if prefixed {
+        put_prefix(fs, len, wire_len, out);
+    }
+    let start = out.len();
+    out.reserve(wire_len);
     match fs.encoding {
-        Encoding::Ascii => wire.put_slice(text),
-        Encoding::AsciiHex => {
-            wire.put_slice(text);
-            wire.make_ascii_uppercase();
+        // The text form is the wire form, checked above as the reader checks it.
+        Encoding::Ascii => {
+            out.extend_from_slice(text);
+            return Ok(len);
         }
+        Encoding::AsciiHex => out.extend(text.iter().map(u8::to_ascii_uppercase)),
         Encoding::Ebcdic => {
-            wire.resize(text.len(), 0);
-            codec::ascii_to_ebcdic(text, &mut wire);
-        }
-        Encoding::EbcdicHex => {
-            for &c in text {
-                wire.put_u8(lut(&ASCII_TO_EBCDIC, c.to_ascii_uppercase()));
+            out.resize(start + text.len(), 0);
+            if let Some(wire) = out.get_mut(start..) {
+                codec::ascii_to_ebcdic(text, wire);
             }
         }
+        Encoding::EbcdicHex => {
+            out.extend(
+                text.iter()
+                    .map(|&c| lut(&ASCII_TO_EBCDIC, c.to_ascii_uppercase())),
+            );
+        }
         Encoding::Binary => {
-            wire.resize(len, 0);
-            codec::hex_decode_into(text, &mut wire).map_err(bad)?;
+            out.resize(start + len, 0);
+            if let Some(wire) = out.get_mut(start..) {
+                codec::hex_decode_into(text, wire).map_err(bad)?;
+            }
         }
         Encoding::Bcd => match (fs.class, text.split_first()) {
             (ContentClass::Xn, Some((sign, digits))) => {
-                wire.put_u8(*sign);
-                codec::bcd_write(digits, fs.bcd_pad, &mut wire);
+                out.push(*sign);
+                codec::bcd_write(digits, fs.bcd_pad, out);
             }
-            _ => codec::bcd_write(text, fs.bcd_pad, &mut wire),
+            _ => codec::bcd_write(text, fs.bcd_pad, out),
         },
     }
     // The stored form must decode as it will on the wire.
-    check_content(fs, &wire, len).map_err(bad)?;
-    Ok(Encoded {
-        wire: wire.freeze(),
-        len,
-    })
+    check_content(fs, out.get(start..).unwrap_or_default(), len).map_err(bad)?;
+    Ok(len)
+}
+
+/// Appends the length prefix of field `fs` (nothing for a fixed field) for a value of `len`
+/// units that takes `wire_len` bytes; the value's length was checked against the field.
+pub(crate) fn put_prefix(fs: &FieldSpec, len: usize, wire_len: usize, out: &mut Vec<u8>) {
+    let Some(prefix) = fs.prefix else {
+        return;
+    };
+    // A spec is refused at load unless its prefix holds the field's largest length.
+    let count = fs.prefix_count(len, wire_len);
+    if prefix.encoding == PrefixEncoding::Ascii {
+        put_ascii_decimal(count, prefix.width, out);
+    } else {
+        prefix_write(&prefix, u64::try_from(count).unwrap_or(u64::MAX), out);
+    }
 }
 
 /// Whether `len` units of field `fs` would be an odd count of BCD digits that the wire cannot

@@ -408,28 +408,7 @@ impl Message {
     /// Works out the bitmap words with their flags, and how many bitmaps go on the wire.
     #[inline]
     fn plan_bitmap(&self, spec: &Spec) -> Result<([u64; 3], usize), EncodeError> {
-        // The fields lie in 2–192: a field above 64 leaves a bit in the second or third word,
-        // one above 128 in the third.
-        let [mut first, mut second, third] = self.words;
-        let mut count = 1;
-        if second | third != 0 {
-            // Bit 1: a secondary bitmap follows.
-            first |= 1 << 63;
-            count = 2;
-        }
-        if third != 0 {
-            if !spec.layout().tertiary_bitmap {
-                let highest = self.fields.last().map_or(0, |(n, _)| *n);
-                return Err(EncodeError::new(
-                    EncodeErrorKind::NoTertiaryBitmap,
-                    Element::Field(highest),
-                ));
-            }
-            // Bit 65: a tertiary bitmap follows.
-            second |= 1 << 63;
-            count = 3;
-        }
-        Ok(([first, second, third], count))
+        plan_bitmap(spec, self.words, self.fields.last().map_or(0, |(n, _)| *n))
     }
 
     /// Encodes the message with `spec` into `out` (a `Vec<u8>` or `BytesMut`, which can be
@@ -515,6 +494,60 @@ impl Message {
         let mut out = Vec::with_capacity(self.encoded_len(spec)?);
         self.encode(spec, &mut out)?;
         Ok(out)
+    }
+}
+
+/// The bitmap words of the fields in `words` (without flags) with their flags set, and how
+/// many bitmaps go on the wire; an error naming field `highest` when a field above 128 needs
+/// a tertiary bitmap `spec` lacks.
+#[inline]
+pub(crate) fn plan_bitmap(
+    spec: &Spec,
+    [mut first, mut second, third]: [u64; 3],
+    highest: u16,
+) -> Result<([u64; 3], usize), EncodeError> {
+    // The fields lie in 2–192: a field above 64 leaves a bit in the second or third word,
+    // one above 128 in the third.
+    let mut count = 1;
+    if second | third != 0 {
+        // Bit 1: a secondary bitmap follows.
+        first |= 1 << 63;
+        count = 2;
+    }
+    if third != 0 {
+        if !spec.layout().tertiary_bitmap {
+            return Err(EncodeError::new(
+                EncodeErrorKind::NoTertiaryBitmap,
+                Element::Field(highest),
+            ));
+        }
+        // Bit 65: a tertiary bitmap follows.
+        second |= 1 << 63;
+        count = 3;
+    }
+    Ok(([first, second, third], count))
+}
+
+/// Appends the header, the MTI and `count` bitmap words, as `layout` writes them, for a
+/// writer that has no [`Sink`] (the typed encoder's).
+pub(crate) fn put_head(
+    header: &[u8],
+    mti: Mti,
+    layout: &MessageLayout,
+    words: [u64; 3],
+    count: usize,
+    out: &mut Vec<u8>,
+) {
+    out.extend_from_slice(header);
+    match mti_wire(mti, layout.mti_encoding) {
+        Wire::Two(b) => out.extend_from_slice(&b),
+        Wire::Four(b) => out.extend_from_slice(&b),
+    }
+    for (b, word) in (1..=3u8).zip(words).take(count) {
+        match bitmap_wire(word, layout.bitmap_encoding_of(b)) {
+            BitmapWire::Eight(w) => out.extend_from_slice(&w),
+            BitmapWire::Sixteen(w) => out.extend_from_slice(&w),
+        }
     }
 }
 

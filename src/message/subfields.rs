@@ -43,11 +43,21 @@ impl Message {
         n: u16,
         items: &[(FieldId, &str)],
     ) -> Result<&mut Self, EncodeError> {
-        let fs = spec_field(spec, n)?;
-        let value = checked(fs, n, composite::build(fs, n, items)?)?;
+        let value = subfields_value(spec, n, items)?;
         self.insert_fitted(spec, n, value);
         Ok(self)
     }
+}
+
+/// Field `n` of `spec` built from its subfields and checked, as [`Message::set_subfields`]
+/// sets it.
+pub(crate) fn subfields_value(
+    spec: &Spec,
+    n: u16,
+    items: &[(FieldId, &str)],
+) -> Result<Value, EncodeError> {
+    let fs = spec_field(spec, n)?;
+    checked(fs, n, composite::build(fs, n, items)?)
 }
 
 /// The built content of field `n` as a value, checked as `make_value` checks a value's length

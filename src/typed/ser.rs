@@ -1,11 +1,12 @@
-//! Writing a type into a message: a serde [`Serializer`] that sets each member on a
-//! [`Message`] through its setters ([`Message::set`] for text, numbers and bytes,
-//! [`Message::set_subfields`] for structured fields), so that every value is checked as the
-//! setters check it.
+//! Writing a type into a message: a serde [`Serializer`] that hands each member to a
+//! [`Target`], either a [`Message`] through its setters ([`Message::set`] for text, numbers and
+//! bytes, [`Message::set_subfields`] for structured fields) or the wire form directly
+//! ([`wire::Wire`]), with every value checked as the setters check it.
 
 use super::error::{TypedError, TypedErrorKind};
 use super::keys::key_number;
-use crate::error::Element;
+use crate::composite::FieldId;
+use crate::error::{Element, EncodeError};
 use crate::mask::is_masked;
 use crate::mti::Mti;
 use crate::spec::{ContentClass, FieldSpec, Mask, Spec};
@@ -103,12 +104,12 @@ macro_rules! byte_seq {
 /// The `serialize_*` methods of tuples and enums with data, which no serializer here takes.
 macro_rules! unsupported_compounds {
     ($ok:ty) => {
-        fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        fn serialize_newtype_variant<V: Serialize + ?Sized>(
             self,
             _name: &'static str,
             _index: u32,
             _variant: &'static str,
-            _value: &T,
+            _value: &V,
         ) -> Result<$ok, TypedError> {
             Err(unsupported("an enum with data"))
         }
@@ -145,6 +146,66 @@ macro_rules! unsupported_compounds {
 
 mod sub;
 mod text;
+pub(super) mod wire;
+
+/// Where the members of a message go: a [`Message`] ([`super::to_message`]) or its wire form
+/// ([`super::encode`]). Both check a value as [`Message::set`] does.
+pub(super) trait Target {
+    /// Sets field `n` of `spec`, whose format is `fs`, from its text form.
+    ///
+    /// # Errors
+    /// As [`Message::set`].
+    fn set_text(
+        &mut self,
+        spec: &Spec,
+        fs: &FieldSpec,
+        n: u16,
+        text: &[u8],
+    ) -> Result<(), EncodeError>;
+    /// Sets structured field `n` of `spec` from its subfields.
+    ///
+    /// # Errors
+    /// As [`Message::set_subfields`].
+    fn set_subfields(
+        &mut self,
+        spec: &Spec,
+        n: u16,
+        items: &[(FieldId, &str)],
+    ) -> Result<(), EncodeError>;
+    /// Sets the MTI.
+    fn set_mti(&mut self, mti: Mti);
+    /// Sets the header.
+    fn set_header(&mut self, header: Vec<u8>);
+}
+
+impl Target for Message {
+    fn set_text(
+        &mut self,
+        spec: &Spec,
+        _fs: &FieldSpec,
+        n: u16,
+        text: &[u8],
+    ) -> Result<(), EncodeError> {
+        self.set(spec, n, text).map(|_| ())
+    }
+
+    fn set_subfields(
+        &mut self,
+        spec: &Spec,
+        n: u16,
+        items: &[(FieldId, &str)],
+    ) -> Result<(), EncodeError> {
+        Message::set_subfields(self, spec, n, items).map(|_| ())
+    }
+
+    fn set_mti(&mut self, mti: Mti) {
+        Message::set_mti(self, mti);
+    }
+
+    fn set_header(&mut self, header: Vec<u8>) {
+        Message::set_header(self, header);
+    }
+}
 
 /// Digits a `u64` or `i64` takes at most, and the longest fixed `n` field a number is
 /// zero-padded into on the stack.
@@ -154,23 +215,25 @@ pub(super) fn unsupported(what: &'static str) -> TypedError {
     TypedError::new(TypedErrorKind::Unsupported { what })
 }
 
-/// A whole message, from a struct or a map of members by field number (and `mti`, `header`).
-pub(super) struct MessageSer<'s> {
+/// A whole message, from a struct or a map of members by field number (and `mti`, `header`),
+/// into `target`.
+pub(super) struct MessageSer<'s, T> {
     pub(super) spec: &'s Spec,
+    pub(super) target: T,
 }
 
 /// The message being built.
-pub(super) struct MessageBuilder<'s> {
+pub(super) struct MessageBuilder<'s, T> {
     spec: &'s Spec,
-    message: Message,
+    message: T,
     has_mti: bool,
     name: Option<&'static str>,
     /// The key of a map entry whose value comes next.
     key: Option<Key>,
 }
 
-impl MessageBuilder<'_> {
-    fn member<T: Serialize + ?Sized>(&mut self, key: Key, value: &T) -> Result<(), TypedError> {
+impl<T: Target> MessageBuilder<'_, T> {
+    fn member<V: Serialize + ?Sized>(&mut self, key: Key, value: &V) -> Result<(), TypedError> {
         match key {
             Key::Field(n) => {
                 let fs = self
@@ -206,7 +269,7 @@ impl MessageBuilder<'_> {
         }
     }
 
-    fn finish(self) -> Result<Message, TypedError> {
+    fn finish(self) -> Result<T, TypedError> {
         if !self.has_mti {
             let e = TypedError::new(TypedErrorKind::NoMti).at(Element::Mti);
             return Err(match self.name {
@@ -246,82 +309,82 @@ impl Key {
     }
 }
 
-impl<'s> Serializer for MessageSer<'s> {
-    type Ok = Message;
+impl<'s, T: Target> Serializer for MessageSer<'s, T> {
+    type Ok = T;
     type Error = TypedError;
-    type SerializeSeq = Impossible<Message, TypedError>;
-    type SerializeTuple = Impossible<Message, TypedError>;
-    type SerializeTupleStruct = Impossible<Message, TypedError>;
-    type SerializeTupleVariant = Impossible<Message, TypedError>;
-    type SerializeMap = MessageBuilder<'s>;
-    type SerializeStruct = MessageBuilder<'s>;
-    type SerializeStructVariant = Impossible<Message, TypedError>;
+    type SerializeSeq = Impossible<T, TypedError>;
+    type SerializeTuple = Impossible<T, TypedError>;
+    type SerializeTupleStruct = Impossible<T, TypedError>;
+    type SerializeTupleVariant = Impossible<T, TypedError>;
+    type SerializeMap = MessageBuilder<'s, T>;
+    type SerializeStruct = MessageBuilder<'s, T>;
+    type SerializeStructVariant = Impossible<T, TypedError>;
 
     fn serialize_struct(
         self,
         name: &'static str,
         _len: usize,
-    ) -> Result<MessageBuilder<'s>, TypedError> {
+    ) -> Result<MessageBuilder<'s, T>, TypedError> {
         Ok(MessageBuilder {
             spec: self.spec,
-            message: Message::new(Mti::FINANCIAL_REQUEST),
+            message: self.target,
             has_mti: false,
             name: Some(name),
             key: None,
         })
     }
 
-    fn serialize_map(self, _len: Option<usize>) -> Result<MessageBuilder<'s>, TypedError> {
+    fn serialize_map(self, _len: Option<usize>) -> Result<MessageBuilder<'s, T>, TypedError> {
         Ok(MessageBuilder {
             spec: self.spec,
-            message: Message::new(Mti::FINANCIAL_REQUEST),
+            message: self.target,
             has_mti: false,
             name: None,
             key: None,
         })
     }
 
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Message, TypedError> {
+    fn serialize_some<V: Serialize + ?Sized>(self, value: &V) -> Result<T, TypedError> {
         value.serialize(self)
     }
 
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+    fn serialize_newtype_struct<V: Serialize + ?Sized>(
         self,
         _name: &'static str,
-        value: &T,
-    ) -> Result<Message, TypedError> {
+        value: &V,
+    ) -> Result<T, TypedError> {
         value.serialize(self)
     }
 
-    unsupported_values! { Message }
+    unsupported_values! { T }
     unsupported_seq! {}
-    unsupported_compounds! { Message }
+    unsupported_compounds! { T }
 }
 
-impl ser::SerializeStruct for MessageBuilder<'_> {
-    type Ok = Message;
+impl<T: Target> ser::SerializeStruct for MessageBuilder<'_, T> {
+    type Ok = T;
     type Error = TypedError;
 
-    fn serialize_field<T: Serialize + ?Sized>(
+    fn serialize_field<V: Serialize + ?Sized>(
         &mut self,
         key: &'static str,
-        value: &T,
+        value: &V,
     ) -> Result<(), TypedError> {
         Key::of(key)
             .and_then(|k| self.member(k, value))
             .map_err(|e| self.named(e.of_member(key)))
     }
 
-    fn end(self) -> Result<Message, TypedError> {
+    fn end(self) -> Result<T, TypedError> {
         self.finish()
     }
 }
 
-impl ser::SerializeMap for MessageBuilder<'_> {
-    type Ok = Message;
+impl<T: Target> ser::SerializeMap for MessageBuilder<'_, T> {
+    type Ok = T;
     type Error = TypedError;
 
-    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), TypedError> {
+    fn serialize_key<V: Serialize + ?Sized>(&mut self, key: &V) -> Result<(), TypedError> {
         let text = key
             .serialize(TextSer)?
             .ok_or_else(|| TypedError::new(TypedErrorKind::UnknownKey))?;
@@ -329,7 +392,7 @@ impl ser::SerializeMap for MessageBuilder<'_> {
         Ok(())
     }
 
-    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), TypedError> {
+    fn serialize_value<V: Serialize + ?Sized>(&mut self, value: &V) -> Result<(), TypedError> {
         let key = self
             .key
             .take()
@@ -337,7 +400,7 @@ impl ser::SerializeMap for MessageBuilder<'_> {
         self.member(key, value)
     }
 
-    fn end(self) -> Result<Message, TypedError> {
+    fn end(self) -> Result<T, TypedError> {
         self.finish()
     }
 }
@@ -377,16 +440,16 @@ pub(super) fn digits(v: u64, width: usize, buf: &mut [u8; NUMBER_TEXT]) -> &[u8]
 }
 
 /// One data element's value.
-pub(super) struct FieldSer<'m, 's> {
+pub(super) struct FieldSer<'m, 's, T> {
     pub(super) spec: &'s Spec,
     pub(super) fs: &'s FieldSpec,
     pub(super) n: u16,
-    pub(super) message: &'m mut Message,
+    pub(super) message: &'m mut T,
 }
 
-impl FieldSer<'_, '_> {
+impl<T: Target> FieldSer<'_, '_, T> {
     fn set(self, text: &[u8]) -> Result<(), TypedError> {
-        self.message.set(self.spec, self.n, text)?;
+        self.message.set_text(self.spec, self.fs, self.n, text)?;
         Ok(())
     }
 
@@ -404,20 +467,19 @@ impl FieldSer<'_, '_> {
         };
         let mut buf = [0u8; NUMBER_TEXT];
         let text = digits(v, width, &mut buf);
-        self.message.set(self.spec, self.n, text)?;
-        Ok(())
+        self.set(text)
     }
 }
 
-impl<'m, 's> Serializer for FieldSer<'m, 's> {
+impl<'m, 's, T: Target> Serializer for FieldSer<'m, 's, T> {
     type Ok = ();
     type Error = TypedError;
     type SerializeSeq = ByteSeq<Self>;
     type SerializeTuple = Impossible<(), TypedError>;
     type SerializeTupleStruct = Impossible<(), TypedError>;
     type SerializeTupleVariant = Impossible<(), TypedError>;
-    type SerializeMap = SubfieldsSer<'m, 's>;
-    type SerializeStruct = SubfieldsSer<'m, 's>;
+    type SerializeMap = SubfieldsSer<'m, 's, T>;
+    type SerializeStruct = SubfieldsSer<'m, 's, T>;
     type SerializeStructVariant = Impossible<(), TypedError>;
 
     fn serialize_str(self, v: &str) -> Result<(), TypedError> {
@@ -519,7 +581,7 @@ impl<'m, 's> Serializer for FieldSer<'m, 's> {
         Ok(())
     }
 
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), TypedError> {
+    fn serialize_some<V: Serialize + ?Sized>(self, value: &V) -> Result<(), TypedError> {
         value.serialize(self)
     }
 
@@ -540,10 +602,10 @@ impl<'m, 's> Serializer for FieldSer<'m, 's> {
         self.serialize_str(variant)
     }
 
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+    fn serialize_newtype_struct<V: Serialize + ?Sized>(
         self,
         _name: &'static str,
-        value: &T,
+        value: &V,
     ) -> Result<(), TypedError> {
         value.serialize(self)
     }
@@ -551,7 +613,7 @@ impl<'m, 's> Serializer for FieldSer<'m, 's> {
     byte_seq! {}
     unsupported_compounds! { () }
 
-    fn serialize_map(self, len: Option<usize>) -> Result<SubfieldsSer<'m, 's>, TypedError> {
+    fn serialize_map(self, len: Option<usize>) -> Result<SubfieldsSer<'m, 's, T>, TypedError> {
         SubfieldsSer::new(self, None, len.unwrap_or(0))
     }
 
@@ -559,7 +621,7 @@ impl<'m, 's> Serializer for FieldSer<'m, 's> {
         self,
         name: &'static str,
         len: usize,
-    ) -> Result<SubfieldsSer<'m, 's>, TypedError> {
+    ) -> Result<SubfieldsSer<'m, 's, T>, TypedError> {
         SubfieldsSer::new(self, Some(name), len)
     }
 }

@@ -2,7 +2,7 @@
 //! map of subfields by id, each in its text form, and the data objects of constructed
 //! BER-TLV tags nested inside.
 
-use super::{check_masked, digits, unsupported, FieldSer, TextSer, NUMBER_TEXT};
+use super::{check_masked, digits, unsupported, FieldSer, Target, TextSer, NUMBER_TEXT};
 use crate::composite::{self, FieldId, Track2Part};
 use crate::spec::{Composite, ContentClass, FieldSpec, Mask};
 use crate::typed::error::{TypedError, TypedErrorKind};
@@ -10,14 +10,14 @@ use serde::ser::{self, Impossible, Serialize, Serializer};
 
 /// The subfields of a structured data element, gathered in the order given and set in one
 /// step by [`Message::set_subfields`].
-pub(crate) struct SubfieldsSer<'m, 's> {
-    field: FieldSer<'m, 's>,
+pub(crate) struct SubfieldsSer<'m, 's, T> {
+    field: FieldSer<'m, 's, T>,
     items: Items<'s>,
 }
 
-impl<'m, 's> SubfieldsSer<'m, 's> {
+impl<'m, 's, T: Target> SubfieldsSer<'m, 's, T> {
     pub(super) fn new(
-        field: FieldSer<'m, 's>,
+        field: FieldSer<'m, 's, T>,
         name: Option<&'static str>,
         len: usize,
     ) -> Result<Self, TypedError> {
@@ -142,14 +142,14 @@ impl<'s> Items<'s> {
     }
 }
 
-impl ser::SerializeStruct for SubfieldsSer<'_, '_> {
+impl<T: Target> ser::SerializeStruct for SubfieldsSer<'_, '_, T> {
     type Ok = ();
     type Error = TypedError;
 
-    fn serialize_field<T: Serialize + ?Sized>(
+    fn serialize_field<V: Serialize + ?Sized>(
         &mut self,
         key: &'static str,
-        value: &T,
+        value: &V,
     ) -> Result<(), TypedError> {
         self.items.member(key, value)
     }
@@ -159,15 +159,15 @@ impl ser::SerializeStruct for SubfieldsSer<'_, '_> {
     }
 }
 
-impl ser::SerializeMap for SubfieldsSer<'_, '_> {
+impl<T: Target> ser::SerializeMap for SubfieldsSer<'_, '_, T> {
     type Ok = ();
     type Error = TypedError;
 
-    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), TypedError> {
+    fn serialize_key<V: Serialize + ?Sized>(&mut self, key: &V) -> Result<(), TypedError> {
         self.items.map_key(key)
     }
 
-    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), TypedError> {
+    fn serialize_value<V: Serialize + ?Sized>(&mut self, value: &V) -> Result<(), TypedError> {
         self.items.map_value(value)
     }
 
