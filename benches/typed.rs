@@ -70,6 +70,13 @@ fn typed_benches(c: &mut Criterion) {
             out.len()
         });
     });
+    g.bench_function("typed_encode_wire", |b| {
+        b.iter(|| {
+            out.clear();
+            typed::encode(black_box(&value), spec, &mut out).unwrap();
+            out.len()
+        });
+    });
     g.finish();
 }
 

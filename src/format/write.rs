@@ -18,7 +18,20 @@ pub(crate) struct Encoded {
 
 /// Turns a value's text form into its wire form, checking it against the field.
 pub(crate) fn encode_text(fs: &FieldSpec, n: u16, text: &[u8]) -> Result<Encoded, EncodeError> {
-    let mut wire = Vec::new();
+    // The exact size of a valid value, so that `Bytes::from` takes the vector as it is: with
+    // spare capacity it would allocate again.
+    let hex_bytes = fs.class == ContentClass::B && fs.encoding != Encoding::Bcd;
+    let units = if hex_bytes {
+        text.len() / 2
+    } else {
+        text.len()
+    };
+    let filled = if fs.is_fixed() {
+        units.max(fs.length as usize)
+    } else {
+        units
+    };
+    let mut wire = Vec::with_capacity(fs.wire_len(filled));
     let len = write_text(fs, n, text, false, &mut wire)?;
     Ok(Encoded {
         wire: Bytes::from(wire),
