@@ -189,7 +189,8 @@ pub(crate) fn put_prefix(fs: &FieldSpec, len: usize, wire_len: usize, out: &mut 
     };
     // A spec is refused at load unless its prefix holds the field's largest length.
     let count = fs.prefix_count(len, wire_len);
-    if prefix.encoding == PrefixEncoding::Ascii {
+    // The look-up writer covers the ASCII widths it has tables for (1 to 6 digits).
+    if prefix.encoding == PrefixEncoding::Ascii && (1..=6).contains(&prefix.width) {
         put_ascii_decimal(count, prefix.width, out);
     } else {
         prefix_write(&prefix, u64::try_from(count).unwrap_or(u64::MAX), out);
