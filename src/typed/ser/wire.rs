@@ -1,13 +1,12 @@
 //! The typed encoder's [`Target`]: each member written straight into the output in its wire
-//! form, prefix and all, with no [`Message`](crate::Message) in between.
+//! form, prefix and all, with no message in between.
 //!
 //! Members come in the order the type gives them. While their field numbers rise, each one
 //! is written where it will stay, and the header, MTI and bitmaps are put in front at the end.
-//! A member out of that order marks the writing [`Wire::unordered`], and the caller writes the
-//! message again through a [`Message`](crate::Message), which sorts its fields; the result is the same bytes.
-//! On the reference 0200 this takes a third of the instructions of building the
-//! [`Message`](crate::Message) and encoding it (`benches/icount.rs`: `typed_encode_wire`
-//! against `typed_encode`).
+//! A member out of that order marks the writing [`Wire::unordered`], and the caller writes
+//! the message again through a [`crate::Message`], which sorts its fields: the same bytes.
+//! On the reference 0200 this takes under half the instructions of building the message and
+//! encoding it (`benches/icount.rs`: `typed_encode_wire` against `typed_encode`).
 
 use super::Target;
 use crate::composite::FieldId;
@@ -29,7 +28,7 @@ pub(crate) struct Wire<'o> {
     mti: Mti,
     header: Vec<u8>,
     /// A member came after one of the same or a higher number: nothing more is written, and
-    /// [`Wire::finish`] says that the message must be written through a [`Message`](crate::Message).
+    /// [`Wire::finish`] says that the message must be written through a [`crate::Message`].
     unordered: bool,
 }
 
@@ -60,8 +59,8 @@ impl<'o> Wire<'o> {
 
     /// Puts the header, MTI and bitmaps in front of the fields. `false`, with `out` as it was
     /// before the message, when the members were out of order or the head is one that
-    /// [`Message::encode`](crate::Message::encode) refuses: the caller then writes the message through a [`Message`](crate::Message),
-    /// which gives the same bytes or the error.
+    /// [`crate::Message::encode`] refuses: the caller then writes the message through a
+    /// message, which gives the same bytes or the error.
     pub(crate) fn finish(self, spec: &Spec) -> bool {
         let layout = spec.layout();
         let planned = plan_bitmap(spec, self.words, self.last);
@@ -120,5 +119,77 @@ impl Target for Wire<'_> {
 
     fn set_header(&mut self, header: Vec<u8>) {
         self.header = header;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Wire;
+    use crate::typed::ser::MessageSer;
+    use crate::{Message, Mti, Spec};
+    use serde::Serialize;
+
+    #[derive(Serialize)]
+    struct Echo {
+        mti: &'static str,
+        #[serde(rename = "11")]
+        stan: &'static str,
+        #[serde(rename = "70")]
+        code: &'static str,
+    }
+
+    #[derive(Serialize)]
+    struct Shuffled {
+        mti: &'static str,
+        #[serde(rename = "70")]
+        code: &'static str,
+        #[serde(rename = "11")]
+        stan: &'static str,
+    }
+
+    fn spec() -> Option<&'static Spec> {
+        Spec::builtin("iso8583-1987-ascii")
+    }
+
+    /// Members in field order are written here, after what `out` held, as a message would
+    /// write them; out of order, nothing is left and the caller is told.
+    #[test]
+    fn writes_members_in_field_order_and_gives_up_on_others() {
+        let Some(spec) = spec() else {
+            panic!("no built-in spec");
+        };
+        let mut expected = Message::new(Mti::NETWORK_REQUEST);
+        assert!(expected.set(spec, 11, "000042").is_ok());
+        assert!(expected.set(spec, 70, "301").is_ok());
+        let Ok(expected) = expected.to_vec(spec) else {
+            panic!("the message does not encode");
+        };
+
+        let mut out = b"kept".to_vec();
+        let echo = Echo {
+            mti: "0800",
+            stan: "000042",
+            code: "301",
+        };
+        let done = echo.serialize(MessageSer {
+            spec,
+            target: Wire::new(&mut out),
+        });
+        assert!(matches!(done.map(|w| w.finish(spec)), Ok(true)));
+        assert_eq!(out.get(..4), Some(&b"kept"[..]));
+        assert_eq!(out.get(4..), Some(&expected[..]));
+
+        let mut out = b"kept".to_vec();
+        let shuffled = Shuffled {
+            mti: "0800",
+            code: "301",
+            stan: "000042",
+        };
+        let done = shuffled.serialize(MessageSer {
+            spec,
+            target: Wire::new(&mut out),
+        });
+        assert!(matches!(done.map(|w| w.finish(spec)), Ok(false)));
+        assert_eq!(out, b"kept");
     }
 }
