@@ -273,13 +273,13 @@ impl<'a> MessageView<'a> {
         #[allow(clippy::cast_possible_truncation)]
         let n8 = n as u8;
         let table = self.spec.table();
-        let Some((skip, units)) = table.plan_of_byte(n8).quick_content() else {
+        let Some((skip, shift)) = table.quick_of_byte(n8).content() else {
             return self.locate(n, start, end);
         };
         let fs = table.field_of_byte(n8)?;
         let from = start + skip;
         let raw = self.input.get(from..end)?;
-        let len = units.map_or(raw.len(), |u| u as usize);
+        let len = raw.len() << shift;
         Some(FieldView::first_nibble_0(n, fs, raw, len, from))
     }
 

@@ -75,7 +75,7 @@ impl<'a> Iterator for Fields<'_, 'a> {
             #[allow(clippy::cast_possible_truncation)]
             let n8 = n as u8;
             let table = view.spec.table();
-            let Some((skip, units)) = table.plan_of_byte(n8).quick_content() else {
+            let Some((skip, shift)) = table.quick_of_byte(n8).content() else {
                 let (field, end) = Self::general(view, n, rank, start)?;
                 self.start = end;
                 return Some(field);
@@ -84,7 +84,7 @@ impl<'a> Iterator for Fields<'_, 'a> {
             let fs = table.field_of_byte(n8)?;
             let from = start + skip;
             let raw = view.input.get(from..end)?;
-            let len = units.map_or(raw.len(), |u| u as usize);
+            let len = raw.len() << shift;
             return Some(FieldView::first_nibble_0(n, fs, raw, len, from));
         }
         let (field, end) = Self::general(view, n, rank, start)?;

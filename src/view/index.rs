@@ -3,7 +3,6 @@
 
 use super::{FieldView, MessageView, INDEXED, LONG, STRIDE_SHIFT, WIDE_INDEXED};
 use crate::bitmap::Bitmap;
-use crate::codec;
 use crate::format::locate;
 
 impl<'a> MessageView<'a> {
@@ -81,26 +80,32 @@ impl<'a> MessageView<'a> {
     pub(super) fn rank(&self, n: u16) -> Option<usize> {
         // Field 0 wraps to a word that does not exist.
         let i = usize::from(n).wrapping_sub(1);
-        let w = i / 64;
-        let word = *self.data.get(w)?;
         let bit = i % 64;
-        if word >> bit & 1 == 0 {
-            return None;
-        }
-        if w == 0 {
-            // Fields 2 to 64: those below the field's byte, counted when the message was
-            // decoded, and those below it in its byte.
+        let [first, second, third] = self.data;
+        // Fields 2 to 64 first: they are the ones most messages carry.
+        if i < 64 {
+            if first >> bit & 1 == 0 {
+                return None;
+            }
+            // Those below the field's byte, counted when the message was decoded, and those
+            // below it in its byte.
             let shift = bit & !7;
             // Byte 0 of `meta` holds the flags, not a count.
             #[allow(clippy::cast_possible_truncation)]
-            let (before, byte) = (((self.meta & !0xFF) >> shift) as u8, (word >> shift) as u8);
-            let below = codec::lut(&BITS_BELOW, byte).get(bit % 8).copied()?;
+            let (before, byte) = (((self.meta & !0xFF) >> shift) as u8, (first >> shift) as u8);
+            let below = BITS_BELOW
+                .get((usize::from(byte) << 3) | (bit % 8))
+                .copied()?;
             return Some(usize::from(before + below));
         }
-        let before = match self.data {
-            [first, second, _] if w == 2 => first.count_ones() + second.count_ones(),
-            [first, ..] => first.count_ones(),
+        let (word, before) = match i / 64 {
+            1 => (second, first.count_ones()),
+            2 => (third, first.count_ones() + second.count_ones()),
+            _ => return None,
         };
+        if word >> bit & 1 == 0 {
+            return None;
+        }
         let below = (word & ((1u64 << bit) - 1)).count_ones();
         Some((before + below) as usize)
     }
@@ -178,16 +183,17 @@ impl<'a> MessageView<'a> {
     }
 }
 
-/// `BITS_BELOW[b][k]`: how many of the bits 0 to `k - 1` of byte `b` are set.
-// The loops stay below each array's length; counts are at most 8.
+/// `BITS_BELOW[8 b + k]`: how many of the bits 0 to `k - 1` of byte `b` are set. One flat
+/// array, so that the index is one shift and one OR that the compiler sees stay in range.
+// The loops stay below the array's length; counts are at most 8.
 #[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
-const BITS_BELOW: [[u8; 8]; 256] = {
-    let mut t = [[0u8; 8]; 256];
+const BITS_BELOW: [u8; 2048] = {
+    let mut t = [0u8; 2048];
     let mut b = 0;
     while b < 256 {
         let mut k = 0;
         while k < 8 {
-            t[b][k] = (b & ((1 << k) - 1)).count_ones() as u8;
+            t[b * 8 + k] = (b & ((1 << k) - 1)).count_ones() as u8;
             k += 1;
         }
         b += 1;
