@@ -25,10 +25,65 @@ use crate::view::MessageView;
 use bytes::Bytes;
 use core::fmt;
 
+/// Where a value's wire bytes are: bytes of its own (a value set, or built from subfields), or
+/// `source[start..start + len]` of the message holding it (decoded, and not changed since).
+///
+/// A span instead of a [`Bytes`] of its own, so that decoding a message and dropping it touch
+/// the shared buffer's reference count once, not once a field: those counts were about a
+/// tenth of a channel's round trip (`benches/NET.md`). The length is kept for both, and a span
+/// holds an empty (static, never counted) `own`, so that reading the length, and the bytes
+/// of a message built field by field, takes no branch.
+#[derive(Clone)]
+struct Held {
+    own: Bytes,
+    /// Where the span starts, or [`OWN`].
+    start: usize,
+    len: usize,
+}
+
+/// `Held::start` of bytes of their own: no offset in a buffer is `usize::MAX`.
+const OWN: usize = usize::MAX;
+
+impl Held {
+    /// Bytes of its own.
+    fn own(bytes: Bytes) -> Self {
+        Self {
+            start: OWN,
+            len: bytes.len(),
+            own: bytes,
+        }
+    }
+
+    /// `part`, which lies at `start` in `source`, as a span of it.
+    fn span(source: &[u8], start: usize, part: &[u8]) -> Self {
+        match start.checked_add(part.len()) {
+            Some(end) if end <= source.len() => Self {
+                own: Bytes::new(),
+                start,
+                len: part.len(),
+            },
+            // Not the case for the parts of a view of `source`.
+            _ => Self::own(Bytes::copy_from_slice(part)),
+        }
+    }
+
+    /// The bytes, of a value held by the message whose buffer is `source`.
+    #[inline(always)]
+    fn bytes<'v>(&'v self, source: &'v [u8]) -> &'v [u8] {
+        if self.start == OWN {
+            return &self.own;
+        }
+        // Always within `source`: spans are made from it, and it never changes.
+        source
+            .get(self.start..self.start.saturating_add(self.len))
+            .unwrap_or_default()
+    }
+}
+
 /// One field's content as it goes on the wire, and its length in the field's unit.
 #[derive(Clone)]
 pub(crate) struct Value {
-    pub(crate) wire: Bytes,
+    held: Held,
     pub(crate) len: usize,
     /// How the spec the value was set with writes it (see [`Form`]); [`Form::General`] for a
     /// decoded value. Not part of the value: it is only read when [`Message::fitted_to`] the
@@ -38,27 +93,39 @@ pub(crate) struct Value {
 
 impl Value {
     /// A value already in wire form, `len` units of its field long; not checked here.
-    pub(crate) const fn from_wire(wire: Bytes, len: usize) -> Self {
+    pub(crate) fn from_wire(wire: Bytes, len: usize) -> Self {
         Self {
-            wire,
+            held: Held::own(wire),
             len,
             form: Form::General,
         }
     }
-}
 
-impl PartialEq for Value {
-    fn eq(&self, other: &Self) -> bool {
-        self.wire == other.wire && self.len == other.len
+    /// The wire bytes, of a value held by the message whose buffer is `source`.
+    #[inline(always)]
+    pub(crate) fn wire<'v>(&'v self, source: &'v [u8]) -> &'v [u8] {
+        self.held.bytes(source)
     }
-}
 
-impl Eq for Value {}
+    /// How many bytes the value takes on the wire.
+    #[inline(always)]
+    pub(crate) fn wire_len(&self) -> usize {
+        self.held.len
+    }
 
-impl core::hash::Hash for Value {
-    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
-        self.wire.hash(state);
-        self.len.hash(state);
+    /// The wire bytes of a value of a message with no `source` (built field by field), whose
+    /// values are all bytes of their own (a span holds no bytes of its own, but a span of an
+    /// empty buffer could only be empty).
+    #[inline(always)]
+    pub(crate) fn own_wire(&self) -> &[u8] {
+        &self.held.own
+    }
+
+    /// Where the value starts in the buffer its message was decoded from, when it was
+    /// decoded and not changed since; `usize::MAX` (past any buffer) for bytes of its own.
+    #[inline(always)]
+    pub(crate) const fn offset(&self) -> usize {
+        self.held.start
     }
 }
 
@@ -75,14 +142,15 @@ impl core::hash::Hash for Value {
 /// and fields are, whatever buffers hold them.
 #[derive(Clone)]
 pub struct Message {
-    header: Bytes,
+    header: Held,
     mti: Mti,
     /// Sorted by field number, at most one entry per number.
     fields: Vec<(u16, Value)>,
     /// The bitmap words of `fields` (without the secondary/tertiary flags), kept up to date
     /// with every change to `fields`.
     words: [u64; 3],
-    /// The buffer the message was decoded from (empty for a message built field by field).
+    /// The buffer the message was decoded from (empty for a message built field by field),
+    /// which the header and the values decoded are spans of.
     source: Bytes,
     /// What the start of `source` holds, when it is what the encoder writes.
     head: Option<head::Head>,
@@ -93,7 +161,16 @@ pub struct Message {
 
 impl PartialEq for Message {
     fn eq(&self, other: &Self) -> bool {
-        self.header == other.header && self.mti == other.mti && self.fields == other.fields
+        self.header() == other.header()
+            && self.mti == other.mti
+            && self.fields.len() == other.fields.len()
+            && self
+                .fields
+                .iter()
+                .zip(&other.fields)
+                .all(|((n, a), (k, b))| {
+                    n == k && a.len == b.len && a.wire(&self.source) == b.wire(&other.source)
+                })
     }
 }
 
@@ -101,9 +178,14 @@ impl Eq for Message {}
 
 impl core::hash::Hash for Message {
     fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
-        self.header.hash(state);
+        self.header().hash(state);
         self.mti.hash(state);
-        self.fields.hash(state);
+        state.write_usize(self.fields.len());
+        for (n, v) in &self.fields {
+            n.hash(state);
+            v.wire(&self.source).hash(state);
+            v.len.hash(state);
+        }
     }
 }
 
@@ -122,7 +204,11 @@ impl Message {
     #[must_use]
     pub const fn new(mti: Mti) -> Self {
         Self {
-            header: Bytes::new(),
+            header: Held {
+                own: Bytes::new(),
+                start: OWN,
+                len: 0,
+            },
             mti,
             fields: Vec::new(),
             words: [0; 3],
@@ -138,24 +224,24 @@ impl Message {
     /// The [`DecodeError`] of [`MessageView::decode`].
     pub fn decode(spec: &Spec, input: Bytes) -> Result<Self, DecodeError> {
         let view = MessageView::decode(spec, &input)?;
-        Ok(Self::from_view_in(&view, &input))
+        let mut m = Self::from_view_in(&view, Bytes::new());
+        // The spans were made from `input`; moved, not cloned, so that its reference count is
+        // not touched.
+        m.source = input;
+        Ok(m)
     }
 
     /// An owned copy of a decoded message. The input is copied once into one shared buffer,
     /// not field by field.
     #[must_use]
     pub fn from_view(view: &MessageView<'_>) -> Self {
-        Self::from_view_in(view, &Bytes::copy_from_slice(view.as_bytes()))
+        Self::from_view_in(view, Bytes::copy_from_slice(view.as_bytes()))
     }
 
-    /// Builds from `view`, whose input is the same bytes as `buf`.
-    fn from_view_in(view: &MessageView<'_>, buf: &Bytes) -> Self {
-        // `start..start + part.len()` of the view's input, which `buf` holds.
-        let slice = |start: usize, part: &[u8]| match start.checked_add(part.len()) {
-            // Always the case: the view's parts lie within its input.
-            Some(end) if end <= buf.len() => buf.slice(start..end),
-            _ => Bytes::copy_from_slice(part),
-        };
+    /// Builds from `view`, whose input is the same bytes as `source` (or will be, once
+    /// `source` is replaced by them): the header and every value are spans of it.
+    fn from_view_in(view: &MessageView<'_>, source: Bytes) -> Self {
+        let input = view.as_bytes();
         // Sized exactly from the bitmap: growing the vector by doubling cost about 0.4 µs per
         // message received on a channel (benches/net.rs, perf), in reallocations.
         let count: u32 = view.bitmap().words().iter().map(|w| w.count_ones()).sum();
@@ -164,18 +250,18 @@ impl Message {
             (
                 fv.number(),
                 Value {
-                    wire: slice(fv.offset(), fv.as_bytes()),
+                    held: Held::span(input, fv.offset(), fv.as_bytes()),
                     len: fv.len(),
                     form: Form::General,
                 },
             )
         }));
         Self {
-            header: slice(0, view.header()),
+            header: Held::span(input, 0, view.header()),
             mti: view.mti(),
             words: words_of(&fields),
             fields,
-            source: buf.clone(),
+            source,
             head: head::Head::of(view),
             fitted: 0,
         }
@@ -196,12 +282,12 @@ impl Message {
     /// The fixed-length header before the MTI (empty when none).
     #[must_use]
     pub fn header(&self) -> &[u8] {
-        &self.header
+        self.header.bytes(&self.source)
     }
 
     /// Sets the header; its length is checked against the spec when encoding.
     pub fn set_header(&mut self, header: impl Into<Bytes>) -> &mut Self {
-        self.header = header.into();
+        self.header = Held::own(header.into());
         self
     }
 
@@ -311,14 +397,24 @@ impl Message {
     pub fn field<'m>(&'m self, spec: &'m Spec, n: u16) -> Option<FieldView<'m>> {
         let i = self.fields.binary_search_by_key(&n, |(k, _)| *k).ok()?;
         let (_, v) = self.fields.get(i)?;
-        Some(FieldView::new(n, spec.field(n)?, &v.wire, v.len))
+        Some(FieldView::new(
+            n,
+            spec.field(n)?,
+            v.wire(&self.source),
+            v.len,
+        ))
     }
 
     /// The fields present, read through `spec`.
     pub fn fields<'m>(&'m self, spec: &'m Spec) -> impl Iterator<Item = FieldView<'m>> + 'm {
-        self.fields
-            .iter()
-            .filter_map(|(n, v)| Some(FieldView::new(*n, spec.field(*n)?, &v.wire, v.len)))
+        self.fields.iter().filter_map(|(n, v)| {
+            Some(FieldView::new(
+                *n,
+                spec.field(*n)?,
+                v.wire(&self.source),
+                v.len,
+            ))
+        })
     }
 
     /// A copy with only the fields `numbers` (and the header and MTI), the usual start of a
@@ -385,11 +481,7 @@ pub(crate) fn mark_field(words: &mut [u64; 3], n: u16) {
 /// [`encode_text`]).
 pub(crate) fn make_value(fs: &FieldSpec, n: u16, text: &[u8]) -> Result<Value, EncodeError> {
     let Encoded { wire, len } = encode_text(fs, n, text)?;
-    Ok(Value {
-        wire,
-        len,
-        form: Form::General,
-    })
+    Ok(Value::from_wire(wire, len))
 }
 
 impl fmt::Debug for Message {
@@ -404,7 +496,7 @@ impl fmt::Debug for Message {
                 &self
                     .fields
                     .iter()
-                    .map(|(n, v)| (*n, v.wire.len()))
+                    .map(|(n, v)| (*n, v.wire_len()))
                     .collect::<Vec<_>>(),
             )
             .finish()

@@ -141,7 +141,7 @@ fn general_prefix(spec: &Spec, n: u16, v: &Value) -> Option<Prefix> {
         None => Prefix::None,
         Some(prefix) => Prefix::Spec {
             prefix,
-            count: u32::try_from(fs.prefix_count(v.len, v.wire.len())).ok()?,
+            count: u32::try_from(fs.prefix_count(v.len, v.wire_len())).ok()?,
         },
     })
 }
@@ -155,12 +155,12 @@ const fn length_range(fs: &FieldSpec) -> (u32, u32) {
     }
 }
 
-/// Whether a value of `v.len` units, `v.wire.len()` bytes on the wire, fits a field of
+/// Whether a value of `v.len` units, `v.wire_len()` bytes on the wire, fits a field of
 /// `min..=max` units whose wire form of that length is `wire` bytes.
 #[inline(always)]
 fn fits(v: &Value, min: u32, max: u32, wire: usize) -> bool {
     let (min, max) = (min as usize, max as usize);
-    v.len >= min && v.len <= max && v.wire.len() == wire
+    v.len >= min && v.len <= max && v.wire_len() == wire
 }
 
 /// Why [`prefix_of`] refused field `n`'s value `v`: the spec lacks the field, or the value's
@@ -204,7 +204,8 @@ trait Sink {
 }
 
 /// The sink of a message built field by field: short pieces gather in a stack buffer and reach
-/// the output in one copy.
+/// the output in one copy. Its `source` is empty, so its values are bytes of their own
+/// ([`Value::own_wire`]).
 struct Staged<'b> {
     stage: Stage<'b>,
 }
@@ -220,8 +221,9 @@ impl Sink for Staged<'_> {
         out: &mut B,
     ) {
         let stage = &mut self.stage;
-        if !m.header.is_empty() {
-            stage.put(&m.header, out);
+        let header = m.header();
+        if !header.is_empty() {
+            stage.put(header, out);
         }
         match mti_wire(m.mti, layout.mti_encoding) {
             Wire::Two(b) => stage.put_array(&b, out),
@@ -246,11 +248,11 @@ impl Sink for Staged<'_> {
                 // across fields of other formats.
                 self.stage.flush(out);
                 prefix_write(&prefix, u64::from(count), out);
-                out.put_slice(&v.wire);
+                out.put_slice(v.own_wire());
                 return;
             }
         }
-        self.stage.put(&v.wire, out);
+        self.stage.put(v.own_wire(), out);
     }
 
     #[inline(always)]
@@ -259,24 +261,14 @@ impl Sink for Staged<'_> {
     }
 }
 
-/// The sink of a message decoded from `source`: fields that lie side by side in `source`, each
+/// The sink of a message decoded from `source`: fields decoded from it and not changed since
+/// are spans of it (see [`Value::in_source`]), and those that lie side by side in `source`, each
 /// after the prefix the spec writes for it, are taken as one run `source[run.0..run.1]`, written
 /// when a field breaks it; other fields are written as they come. Always
 /// `run.0 <= run.1 <= source.len()`.
 struct Runs<'s> {
     source: &'s [u8],
     run: (usize, usize),
-}
-
-/// Where `part` lies in `source`, when it is a slice of it.
-///
-/// Sound because values are immutable [`bytes::Bytes`]: a value whose bytes start at an
-/// address inside `source` *is* those bytes of `source` (the same memory), so copying
-/// `source[at..at + part.len()]` instead of `part` writes the same bytes. A value elsewhere
-/// gives an offset past `source.len()` (the subtraction wraps), which no caller takes.
-#[inline(always)]
-fn offset_in_source(source: &[u8], part: &[u8]) -> usize {
-    (part.as_ptr() as usize).wrapping_sub(source.as_ptr() as usize)
 }
 
 impl Sink for Runs<'_> {
@@ -297,7 +289,7 @@ impl Sink for Runs<'_> {
                     && h.words == words
                     && h.layout == *layout
                     && h.len <= self.source.len()
-                    && (m.header.is_empty() || offset_in_source(self.source, &m.header) == 0) =>
+                    && (m.header().is_empty() || m.header.start == 0) =>
             {
                 Some(h.len)
             }
@@ -312,31 +304,33 @@ impl Sink for Runs<'_> {
     #[inline(always)]
     fn field<B: BufMut>(&mut self, prefix: Prefix, v: &Value, out: &mut B) {
         let (source, run) = (self.source, &mut self.run);
-        let wire: &[u8] = &v.wire;
-        let at = offset_in_source(source, wire);
+        // Where the value lies in `source`; a value of its own lies in no run (its offset is
+        // `usize::MAX`, see [`Value::offset`]). Its bytes are only read when they are written
+        // on their own.
+        let (at, len) = (v.offset(), v.wire_len());
         match prefix {
-            Prefix::None => run_fixed(source, run, at, wire, out),
+            Prefix::None => run_fixed(source, run, at, v, out),
             Prefix::Ascii { digits } => {
                 let w = usize::from(digits);
-                if at == run.1 + w && prefixed_in(source, run.1, digits, wire.len()) {
-                    run.1 = at + wire.len();
+                if at == run.1 + w && prefixed_in(source, run.1, digits, len) {
+                    run.1 = at + len;
                     return;
                 }
                 put_run(source, run, out);
                 match at.checked_sub(w) {
-                    Some(start) if prefixed_in(source, start, digits, wire.len()) => {
-                        *run = (start, at + wire.len());
+                    Some(start) if prefixed_in(source, start, digits, len) => {
+                        *run = (start, at + len);
                     }
                     _ => {
                         put_ascii_decimal(v.len, digits, out);
-                        out.put_slice(wire);
+                        out.put_slice(v.wire(source));
                     }
                 }
             }
             Prefix::Spec { prefix, count } => {
                 put_run(source, run, out);
                 prefix_write(&prefix, u64::from(count), out);
-                out.put_slice(wire);
+                out.put_slice(v.wire(source));
             }
         }
     }
@@ -360,14 +354,14 @@ impl Runs<'_> {
         out: &mut B,
     ) {
         let (source, run) = (self.source, &mut self.run);
-        if !m.header.is_empty() {
-            let at = offset_in_source(source, &m.header);
-            let end = run.1 + m.header.len();
-            if at == run.1 && end <= source.len() {
+        let header = m.header();
+        if !header.is_empty() {
+            let end = run.1 + header.len();
+            if m.header.start == run.1 && end <= source.len() {
                 run.1 = end;
             } else {
                 put_run(source, run, out);
-                out.put_slice(&m.header);
+                out.put_slice(header);
             }
         }
         match mti_wire(m.mti, layout.mti_encoding) {
@@ -400,7 +394,7 @@ impl Message {
                 .sum::<usize>();
         for (n, v) in &self.fields {
             let prefix = prefix_of(spec, *n, v, false).ok_or_else(|| field_error(spec, *n, v))?;
-            total += prefix.wire_len() + v.wire.len();
+            total += prefix.wire_len() + v.wire_len();
         }
         Ok(total)
     }
@@ -421,11 +415,11 @@ impl Message {
     /// Nothing is guaranteed about `out` after an error.
     pub fn encode<B: BufMut>(&self, spec: &Spec, out: &mut B) -> Result<(), EncodeError> {
         let layout = spec.layout();
-        if self.header.len() != layout.header_length {
+        if self.header.len != layout.header_length {
             return Err(EncodeError::new(
                 EncodeErrorKind::HeaderLength {
                     expected: layout.header_length,
-                    actual: self.header.len(),
+                    actual: self.header.len,
                 },
                 Element::Header,
             ));
@@ -551,7 +545,7 @@ pub(crate) fn put_head(
     }
 }
 
-/// A fixed field's value `wire`, which lies at `at` in `source` if it is a slice of it: it
+/// A fixed field's value `v`, which lies at `at` in `source` if it is a span of it: it
 /// extends the run `source[run.0..run.1]` when it follows it there, starts a new run after
 /// writing the old one when it lies elsewhere in `source`, and is written as it is otherwise.
 #[inline(always)]
@@ -559,20 +553,21 @@ fn run_fixed<B: BufMut>(
     source: &[u8],
     run: &mut (usize, usize),
     at: usize,
-    wire: &[u8],
+    v: &Value,
     out: &mut B,
 ) {
-    // No overflow: `run.1 <= source.len()`, and a slice is at most `isize::MAX` long.
-    let end = run.1 + wire.len();
+    let len = v.wire_len();
+    // No overflow: `run.1 <= source.len()`, and a value is at most `isize::MAX` long.
+    let end = run.1 + len;
     if at == run.1 && end <= source.len() {
         run.1 = end;
         return;
     }
     put_run(source, run, out);
-    if at <= source.len() && source.len() - at >= wire.len() {
-        *run = (at, at + wire.len());
+    if at <= source.len() && source.len() - at >= len {
+        *run = (at, at + len);
     } else {
-        out.put_slice(wire);
+        out.put_slice(v.wire(source));
     }
 }
 

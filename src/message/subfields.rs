@@ -43,8 +43,8 @@ impl Message {
         n: u16,
         items: &[(FieldId, &str)],
     ) -> Result<&mut Self, EncodeError> {
-        let value = subfields_value(spec, n, items)?;
-        self.insert_fitted(spec, n, value);
+        let Built { wire, len } = subfields_value(spec, n, items)?;
+        self.insert_fitted(spec, n, Value::from_wire(Bytes::from(wire), len));
         Ok(self)
     }
 }
@@ -55,15 +55,16 @@ pub(crate) fn subfields_value(
     spec: &Spec,
     n: u16,
     items: &[(FieldId, &str)],
-) -> Result<Value, EncodeError> {
+) -> Result<Built, EncodeError> {
     let fs = spec_field(spec, n)?;
     checked(fs, n, composite::build(fs, n, items)?)
 }
 
 /// The built content of field `n` as a value, checked as `make_value` checks a value's length
 /// and class.
-fn checked(fs: &FieldSpec, n: u16, built: Built) -> Result<Value, EncodeError> {
-    let Built { wire, len } = built;
+fn checked(fs: &FieldSpec, n: u16, built: Built) -> Result<Built, EncodeError> {
+    let Built { wire, len } = &built;
+    let (wire, len) = (wire.as_slice(), *len);
     let element = Element::Field(n);
     let bad = |position| {
         EncodeError::new(
@@ -92,6 +93,6 @@ fn checked(fs: &FieldSpec, n: u16, built: Built) -> Result<Value, EncodeError> {
     if odd_digits_unmarked(fs, len) {
         return Err(bad(len));
     }
-    check_content(fs, &wire, len).map_err(bad)?;
-    Ok(Value::from_wire(Bytes::from(wire), len))
+    check_content(fs, wire, len).map_err(bad)?;
+    Ok(built)
 }

@@ -105,11 +105,11 @@ impl Target for Wire<'_> {
         if !self.in_order(n) {
             return Ok(());
         }
-        let value = subfields_value(spec, n, items)?;
+        let built = subfields_value(spec, n, items)?;
         if let Some(fs) = spec.field(n) {
-            put_prefix(fs, value.len, value.wire.len(), self.out);
+            put_prefix(fs, built.len, built.wire.len(), self.out);
         }
-        self.out.extend_from_slice(&value.wire);
+        self.out.extend_from_slice(&built.wire);
         Ok(())
     }
 
