@@ -132,8 +132,9 @@ impl Value {
 /// An owned message: built field by field (each value checked against the spec when it is
 /// set) or from a decoded [`MessageView`], edited, and encoded.
 ///
-/// Values are kept in their wire form in [`Bytes`], so a message made from a decoded buffer
-/// shares that buffer instead of copying each field, and encoding copies each field once:
+/// Values are kept in their wire form: a message made from a decoded buffer keeps that one
+/// [`Bytes`] and each decoded value as a span of it, instead of copying each field (a value
+/// set later has bytes of its own), and encoding copies each field once:
 /// fields that still lie side by side in the decoded buffer, each after the length prefix the
 /// spec writes for it, are copied from it together.
 ///
