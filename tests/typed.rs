@@ -596,3 +596,37 @@ fn encodes_members_out_of_field_order_as_the_message_does() {
         wire
     );
 }
+
+/// Text fields on both sides of binary bytes that are not UTF-8: the ones before are slices of
+/// the input checked once, the ones after are checked on their own; all are borrowed.
+#[derive(Debug, Deserialize)]
+struct AroundBinary<'a> {
+    #[serde(rename = "41")]
+    terminal: &'a str,
+    #[serde(rename = "49")]
+    currency: &'a str,
+    #[serde(rename = "52", with = "serde_bytes_compat")]
+    pin_block: Vec<u8>,
+    #[serde(rename = "60")]
+    national: &'a str,
+    #[serde(rename = "62")]
+    private: &'a str,
+}
+
+#[test]
+fn borrows_text_after_bytes_that_are_not_utf8() {
+    let s = spec("iso8583-1987-binary");
+    let mut m = Message::new(Mti::from_text("0200").unwrap());
+    m.set(s, 41, "TERM0001").unwrap();
+    m.set(s, 49, "840").unwrap();
+    m.set_binary(s, 52, &[0xFF, 0xC0, 0x80, 0, 1, 2, 3, 0xFE])
+        .unwrap();
+    m.set(s, 60, "national").unwrap();
+    m.set(s, 62, "private use").unwrap();
+    let wire = m.to_vec(s).unwrap();
+    let view = MessageView::decode(s, &wire).unwrap();
+    let typed: AroundBinary<'_> = from_view(&view).unwrap();
+    assert_eq!((typed.terminal, typed.currency), ("TERM0001", "840"));
+    assert_eq!(typed.pin_block, [0xFF, 0xC0, 0x80, 0, 1, 2, 3, 0xFE]);
+    assert_eq!((typed.national, typed.private), ("national", "private use"));
+}

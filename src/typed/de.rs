@@ -38,6 +38,7 @@ impl<'de> MessageDe<'_, 'de> {
             fields: self.view.fields(),
             extras,
             pending: Pending::Nothing,
+            field: None,
             text: Text::Unchecked,
         })
     }
@@ -99,9 +100,11 @@ impl<'de> Deserializer<'de> for MessageDe<'_, 'de> {
 }
 
 /// What the value after the last key handed out is.
-enum Pending<'de> {
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pending {
     Nothing,
-    Field(FieldView<'de>),
+    /// The field kept in [`FieldsAccess::field`].
+    Field,
     Mti,
     Header,
 }
@@ -111,45 +114,57 @@ struct FieldsAccess<'v, 'de> {
     view: &'v MessageView<'de>,
     fields: Fields<'v, 'de>,
     extras: u8,
-    pending: Pending<'de>,
+    pending: Pending,
+    /// The field whose key was handed out last. It is kept apart from `pending`, and its
+    /// value is read through a reference, so that a field is not copied again on its way to
+    /// the value's type.
+    field: Option<FieldView<'de>>,
     text: Text<'de>,
 }
 
-/// The input from the first ASCII text field on, checked as UTF-8 once for the message, so
-/// that each text field is a slice of it rather than a check of its own: on the reference
-/// 0200 checking each of the 14 fields took 1,391 of the 5,794 instructions of a typed decode
-/// (`benches/icount.rs`, `typed_decode`).
+/// The input from the first ASCII text field on, as far as it is UTF-8, checked once for the
+/// message so that each text field is a slice of it rather than a check of its own: on the
+/// reference 0200 checking each of the 14 fields took 1,391 of the 5,794 instructions of a
+/// typed decode (`benches/icount.rs`, `typed_decode`).
 #[derive(Clone, Copy)]
 enum Text<'de> {
     /// No text field seen yet.
     Unchecked,
-    /// The input from this offset on is UTF-8.
+    /// The input from this offset on, up to its first byte that is not UTF-8.
     From(usize, &'de str),
-    /// The rest of the input is not UTF-8 (it holds binary fields): each field is checked.
-    Mixed,
 }
 
-impl<'de> FieldsAccess<'_, 'de> {
+impl<'de> Text<'de> {
     /// `field`'s value as `&str`, when it is ASCII on the wire: what [`FieldView::as_str`]
-    /// gives, sliced from the checked input.
+    /// gives, sliced from the checked `input` when it lies in it.
     #[inline]
-    fn text_of(&mut self, field: &FieldView<'de>) -> Option<&'de str> {
+    fn of(&mut self, input: &'de [u8], field: &FieldView<'de>) -> Option<&'de str> {
         if !matches!(field.spec().encoding, Encoding::Ascii | Encoding::AsciiHex) {
             return None;
         }
         let at = field.offset();
-        if let Text::Unchecked = self.text {
-            self.text = match self.view.as_bytes().get(at..).map(core::str::from_utf8) {
-                Some(Ok(rest)) => Text::From(at, rest),
-                _ => Text::Mixed,
-            };
-        }
-        match self.text {
-            Text::From(base, rest) => {
-                let start = at.checked_sub(base)?;
-                rest.get(start..start + field.as_bytes().len())
+        let (base, rest) = match *self {
+            Text::From(base, rest) => (base, rest),
+            Text::Unchecked => {
+                let rest = input.get(at..).unwrap_or_default();
+                let rest = match core::str::from_utf8(rest) {
+                    Ok(all) => all,
+                    // The part before the first byte that is not UTF-8 still serves the
+                    // fields that lie in it.
+                    Err(e) => rest
+                        .get(..e.valid_up_to())
+                        .and_then(|valid| core::str::from_utf8(valid).ok())
+                        .unwrap_or_default(),
+                };
+                *self = Text::From(at, rest);
+                (at, rest)
             }
-            _ => field.as_str().ok(),
+        };
+        let start = at.checked_sub(base)?;
+        let end = start.checked_add(field.as_bytes().len())?;
+        match rest.get(start..end) {
+            Some(text) => Some(text),
+            None => field.as_str().ok(),
         }
     }
 }
@@ -175,7 +190,8 @@ impl<'de> MapAccess<'de> for FieldsAccess<'_, 'de> {
             let Some(field) = self.fields.next() else {
                 return Ok(None);
             };
-            self.pending = Pending::Field(field);
+            self.pending = Pending::Field;
+            self.field = Some(field);
             // Data elements are numbered 1 to 192.
             number_key(field.number()).unwrap_or_default()
         };
@@ -186,34 +202,19 @@ impl<'de> MapAccess<'de> for FieldsAccess<'_, 'de> {
         &mut self,
         seed: V,
     ) -> Result<V::Value, TypedError> {
-        match core::mem::replace(&mut self.pending, Pending::Nothing) {
-            Pending::Field(field) => {
-                let text = self.text_of(&field);
+        let pending = core::mem::replace(&mut self.pending, Pending::Nothing);
+        match (pending, &self.field) {
+            (Pending::Field, Some(field)) => {
+                let text = self.text.of(self.view.as_bytes(), field);
                 seed.deserialize(FieldDe { field, text }).map_err(|e| {
-                    field_context(e, &field)
+                    field_context(e, field)
                         .at_field(field.number())
                         .of_member(number_key(field.number()).unwrap_or_default())
                 })
             }
-            Pending::Mti => {
-                let mti = self.view.mti();
-                let h = self.view.header().len();
-                let wire = self.view.as_bytes().get(h..h + 4).unwrap_or_default();
-                let result = if wire == mti.as_bytes() {
-                    // The MTI is ASCII on the wire: borrow it.
-                    match core::str::from_utf8(wire) {
-                        Ok(s) => seed.deserialize(TextDe::Borrowed(s)),
-                        Err(_) => seed.deserialize(TextDe::Transient(mti.as_str())),
-                    }
-                } else {
-                    seed.deserialize(TextDe::Transient(mti.as_str()))
-                };
-                result.map_err(|e| e.at(Element::Mti).of_member("mti"))
-            }
-            Pending::Header => seed
-                .deserialize(HeaderDe(self.view.header()))
-                .map_err(|e| e.at(Element::Header).of_member("header")),
-            Pending::Nothing => Err(TypedError::new(TypedErrorKind::Unsupported {
+            (Pending::Mti, _) => mti_value(self.view, seed),
+            (Pending::Header, _) => header_value(self.view, seed),
+            _ => Err(TypedError::new(TypedErrorKind::Unsupported {
                 what: "a value before its key",
             })),
         }
@@ -222,6 +223,35 @@ impl<'de> MapAccess<'de> for FieldsAccess<'_, 'de> {
     fn size_hint(&self) -> Option<usize> {
         None
     }
+}
+
+/// The message's MTI as the value of a member named `mti`: borrowed when it is ASCII on the
+/// wire.
+fn mti_value<'de, V: DeserializeSeed<'de>>(
+    view: &MessageView<'de>,
+    seed: V,
+) -> Result<V::Value, TypedError> {
+    let mti = view.mti();
+    let h = view.header().len();
+    let wire = view.as_bytes().get(h..h + 4).unwrap_or_default();
+    let result = if wire == mti.as_bytes() {
+        match core::str::from_utf8(wire) {
+            Ok(s) => seed.deserialize(TextDe::Borrowed(s)),
+            Err(_) => seed.deserialize(TextDe::Transient(mti.as_str())),
+        }
+    } else {
+        seed.deserialize(TextDe::Transient(mti.as_str()))
+    };
+    result.map_err(|e| e.at(Element::Mti).of_member("mti"))
+}
+
+/// The message's header as the value of a member named `header`.
+fn header_value<'de, V: DeserializeSeed<'de>>(
+    view: &MessageView<'de>,
+    seed: V,
+) -> Result<V::Value, TypedError> {
+    seed.deserialize(HeaderDe(view.header()))
+        .map_err(|e| e.at(Element::Header).of_member("header"))
 }
 
 /// `e`, raised reading `field`, with a value type's own message withheld when it may hold the
@@ -249,13 +279,13 @@ fn with_text<R>(field: &FieldView<'_>, f: impl FnOnce(&str) -> R) -> R {
 }
 
 /// One field or subfield's value.
-struct FieldDe<'de> {
-    field: FieldView<'de>,
+struct FieldDe<'f, 'de> {
+    field: &'f FieldView<'de>,
     /// The value as text borrowed from the input, when the caller has it at hand.
     text: Option<&'de str>,
 }
 
-impl<'de> FieldDe<'de> {
+impl<'de> FieldDe<'_, 'de> {
     /// The field's text: borrowed when it is ASCII on the wire.
     #[inline]
     fn text<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
@@ -264,7 +294,7 @@ impl<'de> FieldDe<'de> {
         }
         match self.field.as_str() {
             Ok(s) => visitor.visit_borrowed_str(s),
-            Err(_) => with_text(&self.field, |s| visitor.visit_str(s)),
+            Err(_) => with_text(self.field, |s| visitor.visit_str(s)),
         }
     }
 
@@ -298,14 +328,14 @@ impl<'de> FieldDe<'de> {
             return Err(TypedError::new(TypedErrorKind::NoSubfields));
         }
         visitor.visit_map(SubfieldsAccess {
-            parent: self.field,
+            parent: *self.field,
             subfields: self.field.subfields(),
             pending: None,
         })
     }
 }
 
-impl<'de> Deserializer<'de> for FieldDe<'de> {
+impl<'de> Deserializer<'de> for FieldDe<'_, 'de> {
     type Error = TypedError;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TypedError> {
@@ -331,7 +361,7 @@ impl<'de> Deserializer<'de> for FieldDe<'de> {
             (ContentClass::B, Encoding::Binary) => {
                 visitor.visit_borrowed_bytes(self.field.as_bytes())
             }
-            (ContentClass::B, _) => with_text(&self.field, |hex| {
+            (ContentClass::B, _) => with_text(self.field, |hex| {
                 let mut bytes = vec![0u8; hex.len() / 2];
                 match crate::codec::hex_decode_into(hex.as_bytes(), &mut bytes) {
                     Ok(_) if hex.len() % 2 == 0 => visitor.visit_byte_buf(bytes),
@@ -342,7 +372,7 @@ impl<'de> Deserializer<'de> for FieldDe<'de> {
                 }
             }),
             (_, Encoding::Ascii) => visitor.visit_borrowed_bytes(self.field.as_bytes()),
-            _ => with_text(&self.field, |s| visitor.visit_bytes(s.as_bytes())),
+            _ => with_text(self.field, |s| visitor.visit_bytes(s.as_bytes())),
         }
     }
 
@@ -475,7 +505,7 @@ impl<'de> Deserializer<'de> for FieldDe<'de> {
         // A unit variant named by the field's text (a response code, a processing code).
         match self.field.as_str() {
             Ok(s) => visitor.visit_enum(de::value::BorrowedStrDeserializer::new(s)),
-            Err(_) => with_text(&self.field, |s| visitor.visit_enum(s.into_deserializer())),
+            Err(_) => with_text(self.field, |s| visitor.visit_enum(s.into_deserializer())),
         }
     }
 
@@ -539,24 +569,27 @@ impl<'de> MapAccess<'de> for SubfieldsAccess<'de> {
                 what: "a value before its key",
             }));
         };
-        seed.deserialize(FieldDe { field, text: None })
-            .map_err(|e| {
-                let e = field_context(e, &field);
-                match field.sub_id() {
-                    Some(id) => {
-                        let member = match id {
-                            FieldId::Number(n) => number_key(n),
-                            FieldId::Part(p) => Some(p.name()),
-                            _ => None,
-                        };
-                        let e = e.in_sub(id);
-                        match member {
-                            Some(m) => e.of_member(m),
-                            None => e,
-                        }
+        seed.deserialize(FieldDe {
+            field: &field,
+            text: None,
+        })
+        .map_err(|e| {
+            let e = field_context(e, &field);
+            match field.sub_id() {
+                Some(id) => {
+                    let member = match id {
+                        FieldId::Number(n) => number_key(n),
+                        FieldId::Part(p) => Some(p.name()),
+                        _ => None,
+                    };
+                    let e = e.in_sub(id);
+                    match member {
+                        Some(m) => e.of_member(m),
+                        None => e,
                     }
-                    None => e,
                 }
-            })
+                None => e,
+            }
+        })
     }
 }
