@@ -83,7 +83,46 @@ pub struct MessageView<'a> {
     meta: u64,
 }
 
+/// What a decode found of a message (every [`MessageView`] field but the spec and the input),
+/// kept apart from the bytes, so that a task handed the same bytes later builds their view
+/// again without decoding them again. A channel's reader decodes each answer to find its
+/// request, and the request's task builds the message from this.
+#[derive(Clone, Copy)]
+pub(crate) struct Detached {
+    data: [u64; 3],
+    mti: Mti,
+    first: u32,
+    ends: [u16; INDEXED],
+    meta: u64,
+}
+
 impl<'a> MessageView<'a> {
+    /// What this decode found, without the bytes (see [`Detached`]).
+    pub(crate) const fn detach(&self) -> Detached {
+        Detached {
+            data: self.data,
+            mti: self.mti,
+            first: self.first,
+            ends: self.ends,
+            meta: self.meta,
+        }
+    }
+
+    /// The view `found` was detached from, on `input`, which must be the bytes it was decoded
+    /// from with `spec`. Given other bytes, fields are read at the old places: wrong, but still
+    /// within `input` (every read of a view is checked).
+    pub(crate) const fn attach(spec: &'a Spec, input: &'a [u8], found: Detached) -> Self {
+        Self {
+            spec,
+            input,
+            data: found.data,
+            mti: found.mti,
+            first: found.first,
+            ends: found.ends,
+            meta: found.meta,
+        }
+    }
+
     /// Decodes one complete message.
     ///
     /// # Errors

@@ -8,6 +8,7 @@ use tokio::sync::oneshot;
 
 use super::error::Failure;
 use crate::net::matching::{KeyHashState, MatchKey};
+use crate::view::Detached;
 
 /// How far a pending request got on its way out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,7 +23,8 @@ pub(super) enum Stage {
 
 pub(super) enum Reply {
     /// The answer's message bytes, checked already; the waiting task builds the `Message`.
-    Response(Bytes),
+    /// The answer's bytes, and what the reader's decode of them found.
+    Response(Bytes, Detached),
     Failed(Failure),
 }
 

@@ -53,8 +53,8 @@ where
         bump(&shared.counters.received);
         // Only a view here, to find the waiting request: the owned message is built by the
         // task that takes it, on its own core, and dropped there.
-        let (mti, key) = match MessageView::decode(spec, &bytes) {
-            Ok(view) => (view.mti(), shared.config.matcher.key(&view)),
+        let (mti, key, found) = match MessageView::decode(spec, &bytes) {
+            Ok(view) => (view.mti(), shared.config.matcher.key(&view), view.detach()),
             Err(e) => {
                 bump(&shared.counters.malformed);
                 tracing::warn!(error = %e, "a message did not decode; the connection stays up");
@@ -74,7 +74,9 @@ where
             };
             match entry {
                 Some(entry) => {
-                    if let Err(Reply::Response(bytes)) = entry.reply.send(Reply::Response(bytes)) {
+                    if let Err(Reply::Response(bytes, _)) =
+                        entry.reply.send(Reply::Response(bytes, found))
+                    {
                         unsolicited_bytes(&shared, spec, bytes, Unsolicited::Late);
                     }
                 }
