@@ -9,7 +9,9 @@ mod write;
 
 pub use reversal::ReversalReason;
 
+#[cfg(feature = "serde")]
 pub(crate) use encode::{plan_bitmap, put_head};
+#[cfg(feature = "serde")]
 pub(crate) use subfields::subfields_value;
 
 use encode::Form;

@@ -87,6 +87,7 @@ pub struct MessageView<'a> {
 /// kept apart from the bytes, so that a task handed the same bytes later builds their view
 /// again without decoding them again. A channel's reader decodes each answer to find its
 /// request, and the request's task builds the message from this.
+#[cfg(feature = "net")]
 #[derive(Clone, Copy)]
 pub(crate) struct Detached {
     data: [u64; 3],
@@ -98,6 +99,7 @@ pub(crate) struct Detached {
 
 impl<'a> MessageView<'a> {
     /// What this decode found, without the bytes (see [`Detached`]).
+    #[cfg(feature = "net")]
     pub(crate) const fn detach(&self) -> Detached {
         Detached {
             data: self.data,
@@ -111,6 +113,7 @@ impl<'a> MessageView<'a> {
     /// The view `found` was detached from, on `input`, which must be the bytes it was decoded
     /// from with `spec`. Given other bytes, fields are read at the old places: wrong, but still
     /// within `input` (every read of a view is checked).
+    #[cfg(feature = "net")]
     pub(crate) const fn attach(spec: &'a Spec, input: &'a [u8], found: Detached) -> Self {
         Self {
             spec,

@@ -524,6 +524,7 @@ pub(crate) fn plan_bitmap(
 
 /// Appends the header, the MTI and `count` bitmap words, as `layout` writes them, for a
 /// writer that has no [`Sink`] (the typed encoder's).
+#[cfg(feature = "serde")]
 pub(crate) fn put_head(
     header: &[u8],
     mti: Mti,
