@@ -235,6 +235,7 @@ fn mti_value<'de, V: DeserializeSeed<'de>>(
     let h = view.header().len();
     let wire = view.as_bytes().get(h..h + 4).unwrap_or_default();
     let result = if wire == mti.as_bytes() {
+        // The MTI is ASCII on the wire: borrow it.
         match core::str::from_utf8(wire) {
             Ok(s) => seed.deserialize(TextDe::Borrowed(s)),
             Err(_) => seed.deserialize(TextDe::Transient(mti.as_str())),

@@ -22,8 +22,8 @@ pub(super) enum Stage {
 }
 
 pub(super) enum Reply {
-    /// The answer's message bytes, checked already; the waiting task builds the `Message`.
-    /// The answer's bytes, and what the reader's decode of them found.
+    /// The answer's message bytes, and what the reader's decode of them found: the waiting
+    /// task builds the `Message` from both.
     Response(Bytes, Detached),
     Failed(Failure),
 }

@@ -52,7 +52,7 @@ where
         shared.touch();
         bump(&shared.counters.received);
         // Only a view here, to find the waiting request: the owned message is built by the
-        // task that takes it, on its own core, and dropped there.
+        // task that takes it, on its own core, from what this decode found, and dropped there.
         let (mti, key, found) = match MessageView::decode(spec, &bytes) {
             Ok(view) => (view.mti(), shared.config.matcher.key(&view), view.detach()),
             Err(e) => {
