@@ -16,6 +16,7 @@ pub(crate) mod lenient;
 pub(crate) mod locate;
 pub(crate) mod plan;
 pub(crate) mod prefix;
+pub(crate) mod quick;
 pub(crate) mod read;
 pub(crate) mod scan;
 pub(crate) mod table;

@@ -1,8 +1,8 @@
 //! A spec's fields compiled for the codec: each field's format and the decoder's and encoder's
 //! compact forms of it, indexed by field number.
 
-use super::locate::Quick;
 use super::plan::Plan;
+use super::quick::Quick;
 use super::write_plan::EncodePlan;
 use crate::spec::field::FieldSpec;
 
