@@ -262,7 +262,7 @@ impl Sink for Staged<'_> {
 }
 
 /// The sink of a message decoded from `source`: fields decoded from it and not changed since
-/// are spans of it (see [`Value::in_source`]), and those that lie side by side in `source`, each
+/// are spans of it (see [`Value::offset`]), and those that lie side by side in `source`, each
 /// after the prefix the spec writes for it, are taken as one run `source[run.0..run.1]`, written
 /// when a field breaks it; other fields are written as they come. Always
 /// `run.0 <= run.1 <= source.len()`.
