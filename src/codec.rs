@@ -110,11 +110,22 @@ const fn class_bit(class: ContentClass) -> u8 {
     }
 }
 
+/// Text up to this long is checked a byte at a time by [`ascii_check`].
+const SHORT_TEXT: usize = 8;
+
 /// Checks ASCII text against a class; the error is the position of the first bad byte.
 #[inline]
 pub(crate) fn ascii_check(bytes: &[u8], class: ContentClass) -> Result<(), usize> {
     let (sign, digits) = split_sign(bytes, class)?;
     let bit = class_bit(class);
+    // Short text a byte at a time: for the few bytes of most fields, setting up the words
+    // cost more than it saved.
+    if digits.len() <= SHORT_TEXT && class != ContentClass::B {
+        return match digits.iter().position(|&b| lut(&CLASS_BITS, b) & bit == 0) {
+            Some(p) => Err(p + sign),
+            None => Ok(()),
+        };
+    }
     // Word at a time for the common case of valid text; the byte that breaks it is looked
     // for only then.
     let word_class = match class {

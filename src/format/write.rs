@@ -49,6 +49,50 @@ pub(crate) fn write_text(
     prefixed: bool,
     out: &mut Vec<u8>,
 ) -> Result<usize, EncodeError> {
+    if let Some(len) = write_ascii(fs, text, prefixed, out) {
+        return Ok(len);
+    }
+    write_general(fs, n, text, prefixed, out)
+}
+
+/// [`write_text`] for the common case, a text field that is ASCII on the wire and a value
+/// of a length the field takes as it is: checked, prefixed and copied, with none of the
+/// general writer's filling and conversions. `None`, with `out` as it was, for any other
+/// field or value, and for a value that fails the check (the general writer then reports it).
+///
+/// What it buys, in `benches/icount.rs`: the reference 0200 written from a struct
+/// (`typed_encode_wire`) took 6,123 instructions through the general writer.
+#[inline]
+fn write_ascii(fs: &FieldSpec, text: &[u8], prefixed: bool, out: &mut Vec<u8>) -> Option<usize> {
+    if fs.encoding != Encoding::Ascii || fs.class == ContentClass::B {
+        return None;
+    }
+    let len = text.len();
+    let min = if fs.is_fixed() {
+        fs.length
+    } else {
+        fs.min_length
+    };
+    if len < min as usize || len > fs.length as usize {
+        return None;
+    }
+    codec::ascii_check(text, fs.class).ok()?;
+    if prefixed {
+        // ASCII content: one byte a unit.
+        put_prefix(fs, len, len, out);
+    }
+    out.extend_from_slice(text);
+    Some(len)
+}
+
+/// [`write_text`] for any field and value.
+fn write_general(
+    fs: &FieldSpec,
+    n: u16,
+    text: &[u8],
+    prefixed: bool,
+    out: &mut Vec<u8>,
+) -> Result<usize, EncodeError> {
     let element = Element::Field(n);
     let bad = |position| {
         EncodeError::new(
@@ -211,4 +255,62 @@ pub(crate) fn odd_digits_unmarked(fs: &FieldSpec, len: usize) -> bool {
         && fs.class != ContentClass::B
         && fs.bcd_pad.nibble() != 0xF
         && digits % 2 == 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{write_general, write_text};
+    use crate::spec::Spec;
+
+    /// Values of every kind a field may be given: of each length up to past the longest
+    /// field, in each class, and with a byte that fails each class at each place.
+    fn values() -> Vec<Vec<u8>> {
+        let mut all = Vec::new();
+        for fill in [b'7', b'A', b'z', b' ', b'=', b'*', b'~', 0x80, b'C'] {
+            for len in 0..40 {
+                let mut v = vec![fill; len];
+                all.push(v.clone());
+                for bad in [b'x', b'5', b' ', b'D', 0x7F, 0xC3] {
+                    for at in [0, len / 2, len.saturating_sub(1)] {
+                        if let Some(b) = v.get_mut(at) {
+                            let keep = *b;
+                            *b = bad;
+                            all.push(v.clone());
+                            if let Some(b) = v.get_mut(at) {
+                                *b = keep;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn the_ascii_shortcut_writes_what_the_general_writer_writes() {
+        let values = values();
+        let mut checked = 0;
+        for name in Spec::builtin_names() {
+            let Some(spec) = Spec::builtin(name) else {
+                panic!("built-in spec {name} is missing");
+            };
+            for (n, fs) in spec.fields() {
+                for text in &values {
+                    for prefixed in [false, true] {
+                        let (mut fast, mut general) = (b"head".to_vec(), b"head".to_vec());
+                        let a = write_text(fs, n, text, prefixed, &mut fast);
+                        let b = write_general(fs, n, text, prefixed, &mut general);
+                        assert_eq!(a, b, "{name} field {n} value {text:?}");
+                        if a.is_ok() {
+                            assert_eq!(fast, general, "{name} field {n} value {text:?}");
+                        }
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        // Every built-in spec, every field, every value.
+        assert!(checked > 100_000, "{checked}");
+    }
 }

@@ -250,11 +250,13 @@ impl<T: Target> MessageBuilder<'_, T> {
                     .map_err(|e| e.at_field(n))
             }
             Key::Mti => {
-                let Some(text) = value.serialize(TextSer)? else {
+                let read = |text: &str| {
+                    Mti::from_text(text)
+                        .ok_or_else(|| TypedError::new(TypedErrorKind::NoMti).at(Element::Mti))
+                };
+                let Some(mti) = value.serialize(TextSer(read))? else {
                     return Ok(());
                 };
-                let mti = Mti::from_text(&text)
-                    .ok_or_else(|| TypedError::new(TypedErrorKind::NoMti).at(Element::Mti))?;
                 self.message.set_mti(mti);
                 self.has_mti = true;
                 Ok(())
@@ -385,10 +387,10 @@ impl<T: Target> ser::SerializeMap for MessageBuilder<'_, T> {
     type Error = TypedError;
 
     fn serialize_key<V: Serialize + ?Sized>(&mut self, key: &V) -> Result<(), TypedError> {
-        let text = key
-            .serialize(TextSer)?
+        let key = key
+            .serialize(TextSer(Key::of))?
             .ok_or_else(|| TypedError::new(TypedErrorKind::UnknownKey))?;
-        self.key = Some(Key::of(&text)?);
+        self.key = Some(key);
         Ok(())
     }
 

@@ -122,10 +122,10 @@ impl<'s> Items<'s> {
     }
 
     fn map_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), TypedError> {
-        let text = key
-            .serialize(TextSer)?
+        let id = key
+            .serialize(TextSer(|text: &str| self.id(text)))?
             .ok_or_else(|| TypedError::new(TypedErrorKind::UnknownKey))?;
-        self.key = Some(self.id(&text)?);
+        self.key = Some(id);
         Ok(())
     }
 

@@ -5,54 +5,53 @@ use crate::error::Element;
 use crate::typed::error::{TypedError, TypedErrorKind};
 use serde::ser::{Impossible, Serialize, SerializeSeq, Serializer};
 
-/// A plain value as text (`None` when absent): the MTI and map keys.
-pub(super) struct TextSer;
+/// A plain value as text (`None` when absent), handed to `F` (the MTI and map keys): text
+/// is read where it lies, and only a number or a character is formatted first.
+pub(super) struct TextSer<F>(pub(super) F);
 
-impl Serializer for TextSer {
-    type Ok = Option<String>;
+impl<R, F: FnOnce(&str) -> Result<R, TypedError>> Serializer for TextSer<F> {
+    type Ok = Option<R>;
     type Error = TypedError;
-    type SerializeSeq = Impossible<Option<String>, TypedError>;
-    type SerializeTuple = Impossible<Option<String>, TypedError>;
-    type SerializeTupleStruct = Impossible<Option<String>, TypedError>;
-    type SerializeTupleVariant = Impossible<Option<String>, TypedError>;
-    type SerializeMap = Impossible<Option<String>, TypedError>;
-    type SerializeStruct = Impossible<Option<String>, TypedError>;
-    type SerializeStructVariant = Impossible<Option<String>, TypedError>;
+    type SerializeSeq = Impossible<Option<R>, TypedError>;
+    type SerializeTuple = Impossible<Option<R>, TypedError>;
+    type SerializeTupleStruct = Impossible<Option<R>, TypedError>;
+    type SerializeTupleVariant = Impossible<Option<R>, TypedError>;
+    type SerializeMap = Impossible<Option<R>, TypedError>;
+    type SerializeStruct = Impossible<Option<R>, TypedError>;
+    type SerializeStructVariant = Impossible<Option<R>, TypedError>;
 
-    fn serialize_str(self, v: &str) -> Result<Option<String>, TypedError> {
-        Ok(Some(v.to_owned()))
+    fn serialize_str(self, v: &str) -> Result<Option<R>, TypedError> {
+        (self.0)(v).map(Some)
     }
 
-    fn serialize_u64(self, v: u64) -> Result<Option<String>, TypedError> {
-        Ok(Some(v.to_string()))
+    fn serialize_u64(self, v: u64) -> Result<Option<R>, TypedError> {
+        (self.0)(&v.to_string()).map(Some)
     }
 
-    fn serialize_u16(self, v: u16) -> Result<Option<String>, TypedError> {
-        Ok(Some(v.to_string()))
+    fn serialize_u16(self, v: u16) -> Result<Option<R>, TypedError> {
+        (self.0)(&v.to_string()).map(Some)
     }
 
-    fn serialize_u32(self, v: u32) -> Result<Option<String>, TypedError> {
-        Ok(Some(v.to_string()))
+    fn serialize_u32(self, v: u32) -> Result<Option<R>, TypedError> {
+        (self.0)(&v.to_string()).map(Some)
     }
 
-    fn serialize_u8(self, v: u8) -> Result<Option<String>, TypedError> {
-        Ok(Some(v.to_string()))
+    fn serialize_u8(self, v: u8) -> Result<Option<R>, TypedError> {
+        (self.0)(&v.to_string()).map(Some)
     }
 
-    fn serialize_bytes(self, v: &[u8]) -> Result<Option<String>, TypedError> {
+    fn serialize_bytes(self, v: &[u8]) -> Result<Option<R>, TypedError> {
         core::str::from_utf8(v)
-            .map(|s| Some(s.to_owned()))
             .map_err(|_| unsupported("bytes that are not text"))
+            .and_then(self.0)
+            .map(Some)
     }
 
-    fn serialize_none(self) -> Result<Option<String>, TypedError> {
+    fn serialize_none(self) -> Result<Option<R>, TypedError> {
         Ok(None)
     }
 
-    fn serialize_some<T: Serialize + ?Sized>(
-        self,
-        value: &T,
-    ) -> Result<Option<String>, TypedError> {
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Option<R>, TypedError> {
         value.serialize(self)
     }
 
@@ -60,7 +59,7 @@ impl Serializer for TextSer {
         self,
         _name: &'static str,
         value: &T,
-    ) -> Result<Option<String>, TypedError> {
+    ) -> Result<Option<R>, TypedError> {
         value.serialize(self)
     }
 
@@ -69,38 +68,38 @@ impl Serializer for TextSer {
         _name: &'static str,
         _index: u32,
         variant: &'static str,
-    ) -> Result<Option<String>, TypedError> {
-        Ok(Some(variant.to_owned()))
+    ) -> Result<Option<R>, TypedError> {
+        (self.0)(variant).map(Some)
     }
 
-    fn serialize_bool(self, _v: bool) -> Result<Option<String>, TypedError> {
+    fn serialize_bool(self, _v: bool) -> Result<Option<R>, TypedError> {
         Err(unsupported("a boolean"))
     }
-    fn serialize_i8(self, v: i8) -> Result<Option<String>, TypedError> {
-        Ok(Some(v.to_string()))
+    fn serialize_i8(self, v: i8) -> Result<Option<R>, TypedError> {
+        (self.0)(&v.to_string()).map(Some)
     }
-    fn serialize_i16(self, v: i16) -> Result<Option<String>, TypedError> {
-        Ok(Some(v.to_string()))
+    fn serialize_i16(self, v: i16) -> Result<Option<R>, TypedError> {
+        (self.0)(&v.to_string()).map(Some)
     }
-    fn serialize_i32(self, v: i32) -> Result<Option<String>, TypedError> {
-        Ok(Some(v.to_string()))
+    fn serialize_i32(self, v: i32) -> Result<Option<R>, TypedError> {
+        (self.0)(&v.to_string()).map(Some)
     }
-    fn serialize_i64(self, v: i64) -> Result<Option<String>, TypedError> {
-        Ok(Some(v.to_string()))
+    fn serialize_i64(self, v: i64) -> Result<Option<R>, TypedError> {
+        (self.0)(&v.to_string()).map(Some)
     }
-    fn serialize_f32(self, _v: f32) -> Result<Option<String>, TypedError> {
+    fn serialize_f32(self, _v: f32) -> Result<Option<R>, TypedError> {
         Err(unsupported("a float"))
     }
-    fn serialize_f64(self, _v: f64) -> Result<Option<String>, TypedError> {
+    fn serialize_f64(self, _v: f64) -> Result<Option<R>, TypedError> {
         Err(unsupported("a float"))
     }
-    fn serialize_char(self, v: char) -> Result<Option<String>, TypedError> {
-        Ok(Some(v.to_string()))
+    fn serialize_char(self, v: char) -> Result<Option<R>, TypedError> {
+        (self.0)(&v.to_string()).map(Some)
     }
-    fn serialize_unit(self) -> Result<Option<String>, TypedError> {
+    fn serialize_unit(self) -> Result<Option<R>, TypedError> {
         Err(unsupported("a unit value"))
     }
-    fn serialize_unit_struct(self, _name: &'static str) -> Result<Option<String>, TypedError> {
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<Option<R>, TypedError> {
         Err(unsupported("a unit struct"))
     }
     fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, TypedError> {
@@ -115,7 +114,7 @@ impl Serializer for TextSer {
     }
 
     unsupported_seq! {}
-    unsupported_compounds! { Option<String> }
+    unsupported_compounds! { Option<R> }
 }
 
 /// The header: raw bytes, or hex text (`None` when absent).
