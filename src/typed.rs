@@ -74,14 +74,46 @@ pub fn from_view<'de, T: Deserialize<'de>>(view: &MessageView<'de>) -> Result<T,
     T::deserialize(de::MessageDe { view }).map_err(TypedError::finish)
 }
 
-/// Builds a message of `spec` from `value`, each member set through the message's setters and
-/// checked as they check a value.
+/// Builds a message of `spec` from `value`, each member checked as the message's setters
+/// check a value.
 ///
 /// # Errors
 /// A [`TypedError`] naming the element and the member when the value names no MTI, a member
 /// names no field of `spec`, a value does not fit its field (its length, class or type), or a
 /// value is a masked form rather than the clear value.
 pub fn to_message<T: Serialize + ?Sized>(value: &T, spec: &Spec) -> Result<Message, TypedError> {
+    // When the members come in field order, they are written as the message's wire form (each
+    // checked by the same writer as `Message::set`) and the message is read back from it: one
+    // buffer holds every value, as a decoded message's do, instead of one allocation a field.
+    // On the reference 0200 this took `to_message` + `encode` from 12,934 to 9,251
+    // instructions (`benches/icount.rs`, `typed_encode`).
+    // Room for most messages at once: grown from empty, the vector was reallocated six times
+    // for the reference 0200 (about 1,650 instructions).
+    let mut wire = Vec::with_capacity(WIRE_ROOM);
+    let written = value
+        .serialize(ser::MessageSer {
+            spec,
+            target: ser::wire::Wire::new(&mut wire),
+        })
+        .map(|wire| wire.finish(spec));
+    match written {
+        Ok(true) => {
+            // Bytes the writer checked decode; if they did not, the setters say why.
+            if let Ok(message) = Message::decode(spec, bytes::Bytes::from(wire)) {
+                return Ok(message);
+            }
+        }
+        Ok(false) => {}
+        Err(e) => return Err(e.finish()),
+    }
+    set_each(value, spec)
+}
+
+/// The bytes [`to_message`] sets aside for a message's wire form before writing it.
+const WIRE_ROOM: usize = 512;
+
+/// [`to_message`] through the message's setters, one member at a time, in any order.
+fn set_each<T: Serialize + ?Sized>(value: &T, spec: &Spec) -> Result<Message, TypedError> {
     value
         .serialize(ser::MessageSer {
             spec,
@@ -145,7 +177,7 @@ pub fn encode<T: Serialize + ?Sized>(
     }
     // Members out of field order, or a head that encoding refuses: through a message, which
     // sorts the fields and gives the error.
-    let message = to_message(value, spec)?;
+    let message = set_each(value, spec)?;
     message.encode(spec, out).map_err(|e| {
         out.truncate(base);
         TypedError::from(e).finish()
