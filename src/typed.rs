@@ -87,8 +87,6 @@ pub fn to_message<T: Serialize + ?Sized>(value: &T, spec: &Spec) -> Result<Messa
     // buffer holds every value, as a decoded message's do, instead of one allocation a field.
     // On the reference 0200 this took `to_message` + `encode` from 12,934 to 9,251
     // instructions (`benches/icount.rs`, `typed_encode`).
-    // Room for most messages at once: grown from empty, the vector was reallocated six times
-    // for the reference 0200 (about 1,650 instructions).
     let mut wire = Vec::with_capacity(WIRE_ROOM);
     let written = value
         .serialize(ser::MessageSer {
@@ -109,7 +107,9 @@ pub fn to_message<T: Serialize + ?Sized>(value: &T, spec: &Spec) -> Result<Messa
     set_each(value, spec)
 }
 
-/// The bytes [`to_message`] sets aside for a message's wire form before writing it.
+/// The bytes [`to_message`] sets aside for a message's wire form before writing it: room for
+/// most messages at once. Grown from empty, the vector was reallocated six times for the
+/// reference 0200 (about 1,650 instructions).
 const WIRE_ROOM: usize = 512;
 
 /// [`to_message`] through the message's setters, one member at a time, in any order.
