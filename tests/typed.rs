@@ -633,7 +633,8 @@ fn borrows_text_after_bytes_that_are_not_utf8() {
 
 /// A struct in field order is written to the wire and read back; one out of order goes
 /// through the setters. Both give the same message, which edits and encodes as one built with
-/// `Message::set`.
+/// `Message::set`: text, a number, an odd count of digits (a BCD filler in the binary spec) and
+/// binary bytes given as hex.
 #[test]
 fn builds_the_message_the_setters_build_in_any_member_order() {
     #[derive(Serialize)]
@@ -647,9 +648,13 @@ fn builds_the_message_the_setters_build_in_any_member_order() {
         stan: &'a str,
         #[serde(rename = "41")]
         terminal: &'a str,
+        #[serde(rename = "52")]
+        pin: &'a str,
     }
     #[derive(Serialize)]
     struct Reversed<'a> {
+        #[serde(rename = "52")]
+        pin: &'a str,
         #[serde(rename = "41")]
         terminal: &'a str,
         #[serde(rename = "11")]
@@ -668,28 +673,31 @@ fn builds_the_message_the_setters_build_in_any_member_order() {
         let s = spec(name);
         let mut by_hand = Message::new(Mti::FINANCIAL_REQUEST);
         by_hand
-            .set(s, 2, "4242424242424242")
+            .set(s, 2, "4242424242424242424")
             .and_then(|m| m.set(s, 4, "000000001000"))
             .and_then(|m| m.set(s, 11, "000123"))
             .and_then(|m| m.set(s, 41, "TERM0001"))
+            .and_then(|m| m.set(s, 52, "0123456789ABCDEF"))
             .unwrap();
         let in_order = to_message(
             &InOrder {
                 mti: "0200",
-                pan: "4242424242424242",
+                pan: "4242424242424242424",
                 amount: 1000,
                 stan: "000123",
                 terminal: "TERM0001",
+                pin: "0123456789ABCDEF",
             },
             s,
         )
         .unwrap();
         let reversed = to_message(
             &Reversed {
+                pin: "0123456789ABCDEF",
                 terminal: "TERM0001",
                 stan: "000123",
                 amount: 1000,
-                pan: "4242424242424242",
+                pan: "4242424242424242424",
                 mti: "0200",
             },
             s,
