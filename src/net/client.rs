@@ -58,6 +58,7 @@ mod pending;
 mod reader;
 mod reversal;
 mod shared;
+mod spare;
 mod stats;
 mod sweeper;
 mod upkeep;

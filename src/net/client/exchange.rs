@@ -4,7 +4,7 @@
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use bytes::Bytes;
+use bytes::BytesMut;
 use tokio::sync::oneshot;
 
 use super::error::{Failure, SendError, SendErrorKind};
@@ -71,9 +71,9 @@ impl Channel {
     fn enqueue_now(
         &self,
         key: MatchKey,
-        frame: Bytes,
+        frame: BytesMut,
         deadline: tokio::time::Instant,
-    ) -> Result<Result<oneshot::Receiver<Reply>, SendError>, Bytes> {
+    ) -> Result<Result<oneshot::Receiver<Reply>, SendError>, BytesMut> {
         let link = self.shared.link.borrow();
         match &link.conn {
             Some(conn) => Ok(self.enqueue(conn, key, frame, deadline)),
@@ -86,7 +86,7 @@ impl Channel {
         &self,
         conn: &Connection,
         key: MatchKey,
-        frame: Bytes,
+        frame: BytesMut,
         deadline: tokio::time::Instant,
         request: Option<&Message>,
     ) -> Result<Message, SendError> {
@@ -99,7 +99,7 @@ impl Channel {
         &self,
         conn: &Connection,
         key: MatchKey,
-        frame: Bytes,
+        frame: BytesMut,
         deadline: tokio::time::Instant,
     ) -> Result<oneshot::Receiver<Reply>, SendError> {
         let shared = &self.shared;

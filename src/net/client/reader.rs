@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use futures_util::StreamExt;
 use tokio::io::AsyncRead;
 use tokio_util::codec::FramedRead;
@@ -97,7 +97,7 @@ where
                 continue;
             }
             let codec = FrameCodec::new(shared.config.framer);
-            let mut buf = BytesMut::new();
+            let mut buf = super::spare::take();
             let reply_header = crate::net::framing::reply_header(&header);
             if codec
                 .encode_message(&reply_header, &answer, spec, &mut buf)
@@ -105,7 +105,7 @@ where
             {
                 let _ = conn.tx.send(Outgoing {
                     key: None,
-                    frame: buf.freeze(),
+                    frame: buf,
                 });
             }
         } else {

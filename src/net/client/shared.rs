@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use bytes::{Bytes, BytesMut};
+use bytes::BytesMut;
 use tokio::sync::{mpsc, Notify, Semaphore};
 use tokio_util::sync::CancellationToken;
 
@@ -24,7 +24,7 @@ use crate::{Message, MessageView};
 /// echo tests).
 pub(super) struct Outgoing {
     pub(super) key: Option<MatchKey>,
-    pub(super) frame: Bytes,
+    pub(super) frame: BytesMut,
 }
 
 /// What requests waiting for a connection watch.
@@ -161,16 +161,18 @@ impl Shared {
         Duration::from_millis(now.saturating_sub(self.last_traffic.load(Ordering::Relaxed)))
     }
 
-    pub(super) fn frame(&self, message: &Message) -> Result<Bytes, FramingError> {
+    /// `message` framed, in a spare buffer of this thread when there is one (see
+    /// [`spare`](super::spare)).
+    pub(super) fn frame(&self, message: &Message) -> Result<BytesMut, FramingError> {
         let codec = FrameCodec::new(self.config.framer);
-        let mut buf = BytesMut::new();
+        let mut buf = super::spare::take();
         codec.encode_message(
             &self.config.frame_header,
             message,
             &self.config.spec,
             &mut buf,
         )?;
-        Ok(buf.freeze())
+        Ok(buf)
     }
 
     /// The matching key of a framed message the channel built.

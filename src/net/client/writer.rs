@@ -70,6 +70,7 @@ pub(super) async fn write_frames<W>(
                 buf.extend_from_slice(&out.frame);
                 ends.push((out.key, start, buf.len()));
             }
+            super::spare::give(out.frame);
         }
         if buf.is_empty() {
             continue;
