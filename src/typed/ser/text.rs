@@ -1,6 +1,6 @@
 //! Plain values as text or bytes: the MTI, map keys and the header.
 
-use super::unsupported;
+use super::{digits, unsupported, NUMBER_TEXT};
 use crate::error::Element;
 use crate::typed::error::{TypedError, TypedErrorKind};
 use serde::ser::{Impossible, Serialize, SerializeSeq, Serializer};
@@ -8,6 +8,17 @@ use serde::ser::{Impossible, Serialize, SerializeSeq, Serializer};
 /// A plain value as text (`None` when absent), handed to `F` (the MTI and map keys): text
 /// is read where it lies, and only a number or a character is formatted first.
 pub(super) struct TextSer<F>(pub(super) F);
+
+impl<R, F: FnOnce(&str) -> Result<R, TypedError>> TextSer<F> {
+    /// `v` as decimal text, formatted on the stack: a map keyed by field number then costs no
+    /// allocation a key.
+    fn unsigned(self, v: u64) -> Result<Option<R>, TypedError> {
+        let mut buf = [0u8; NUMBER_TEXT];
+        let text =
+            core::str::from_utf8(digits(v, 0, &mut buf)).map_err(|_| unsupported("a number"))?;
+        (self.0)(text).map(Some)
+    }
+}
 
 impl<R, F: FnOnce(&str) -> Result<R, TypedError>> Serializer for TextSer<F> {
     type Ok = Option<R>;
@@ -25,19 +36,19 @@ impl<R, F: FnOnce(&str) -> Result<R, TypedError>> Serializer for TextSer<F> {
     }
 
     fn serialize_u64(self, v: u64) -> Result<Option<R>, TypedError> {
-        (self.0)(&v.to_string()).map(Some)
+        self.unsigned(v)
     }
 
     fn serialize_u16(self, v: u16) -> Result<Option<R>, TypedError> {
-        (self.0)(&v.to_string()).map(Some)
+        self.unsigned(u64::from(v))
     }
 
     fn serialize_u32(self, v: u32) -> Result<Option<R>, TypedError> {
-        (self.0)(&v.to_string()).map(Some)
+        self.unsigned(u64::from(v))
     }
 
     fn serialize_u8(self, v: u8) -> Result<Option<R>, TypedError> {
-        (self.0)(&v.to_string()).map(Some)
+        self.unsigned(u64::from(v))
     }
 
     fn serialize_bytes(self, v: &[u8]) -> Result<Option<R>, TypedError> {
@@ -94,7 +105,7 @@ impl<R, F: FnOnce(&str) -> Result<R, TypedError>> Serializer for TextSer<F> {
         Err(unsupported("a float"))
     }
     fn serialize_char(self, v: char) -> Result<Option<R>, TypedError> {
-        (self.0)(&v.to_string()).map(Some)
+        (self.0)(v.encode_utf8(&mut [0u8; 4])).map(Some)
     }
     fn serialize_unit(self) -> Result<Option<R>, TypedError> {
         Err(unsupported("a unit value"))
