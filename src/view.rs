@@ -302,9 +302,10 @@ impl<'a> MessageView<'a> {
     #[inline]
     #[must_use]
     pub fn field(&self, n: u16) -> Option<FieldView<'a>> {
-        let rank = self.rank(n)?;
+        // Past the end of `ends` when `n` is not present.
+        let rank = self.slot(n);
         if !self.direct() {
-            return self.field_far(n, rank);
+            return self.field_far(n, self.rank(n)?);
         }
         let end = usize::from(*self.ends.get(rank)?);
         let start = match rank.checked_sub(1) {
@@ -319,10 +320,9 @@ impl<'a> MessageView<'a> {
         // 2,162 instructions and `decode_read_bytes_0200` from 1,649 to 1,717 or 1,661 (two
         // shapes tried; `benches/icount.rs`).
         let table = self.spec.table();
-        let Some((skip, shift)) = table.quick_of_byte(n8).content() else {
+        let Some((skip, shift, fs)) = table.quick_of_byte(n8) else {
             return self.locate(n, start, end);
         };
-        let fs = table.field_of_byte(n8)?;
         let from = start + skip;
         let raw = self.input.get(from..end)?;
         let len = raw.len() << shift;

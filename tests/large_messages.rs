@@ -196,8 +196,12 @@ fn finds_every_field_whatever_the_number_of_data_elements() {
                 assert_eq!(f.number(), n, "{what}");
                 assert_eq!(f.to_text(), digits_of(n), "field {n}, {what}");
             }
-            for n in (0..=200u16).filter(|n| !present.contains(n)) {
+            for n in (0..=200u16)
+                .chain([255, 256, 1000, u16::MAX])
+                .filter(|n| !present.contains(n))
+            {
                 assert!(v.field(n).is_none(), "field {n} absent, {what}");
+                assert!(!v.has(n), "field {n} absent, {what}");
             }
             let all: Vec<(u16, String)> = v.fields().map(|f| (f.number(), f.to_text())).collect();
             let expected: Vec<(u16, String)> = present.iter().map(|&n| (n, digits_of(n))).collect();

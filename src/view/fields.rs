@@ -75,13 +75,12 @@ impl<'a> Iterator for Fields<'_, 'a> {
             #[allow(clippy::cast_possible_truncation)]
             let n8 = n as u8;
             let table = view.spec.table();
-            let Some((skip, shift)) = table.quick_of_byte(n8).content() else {
+            let Some((skip, shift, fs)) = table.quick_of_byte(n8) else {
                 let (field, end) = Self::general(view, n, rank, start)?;
                 self.start = end;
                 return Some(field);
             };
             self.start = end;
-            let fs = table.field_of_byte(n8)?;
             let from = start + skip;
             let raw = view.input.get(from..end)?;
             let len = raw.len() << shift;
