@@ -14,6 +14,11 @@ use crate::error::{DecodeError, DecodeErrorKind, Element};
 /// How many field ends a message view keeps by rank.
 pub(crate) const INDEXED: usize = 32;
 
+/// How many entries a message view's table of field bounds has: where the data elements start,
+/// the end of each of the first [`INDEXED`] by rank, and one spare, so that a wide view keeps
+/// its start and 16 ends as pairs of 16 bits in the same space.
+pub(crate) const BOUNDS: usize = INDEXED + 2;
+
 /// What a pass does with a field it finds at fault, or cannot read by its plan.
 pub(crate) trait Faults {
     /// Why the pass stopped.
@@ -102,8 +107,9 @@ pub(crate) struct Scanned {
 }
 
 /// Reads the data elements of `data` (the bitmap words, bit-reversed: field `64 w + i + 1` is
-/// bit `i` of word `w`) from `start`, keeping where the first [`INDEXED`] end in `ends`, by
-/// rank. The caller checks that the last one ends the input.
+/// bit `i` of word `w`) from `start`, keeping in `bounds` where they start (entry 0) and
+/// where the first [`INDEXED`] end (entry `rank + 1`). The caller checks that the last one
+/// ends the input.
 ///
 /// # Errors
 /// The pass's error at the first fault (see [`Faults`]).
@@ -114,7 +120,7 @@ pub(crate) fn scan<F: Faults>(
     input: &[u8],
     data: [u64; 3],
     start: usize,
-    ends: &mut [u16; INDEXED],
+    bounds: &mut [u16; BOUNDS],
 ) -> Result<Scanned, F::Error> {
     let mut at = Cursor {
         pos: start,
@@ -124,15 +130,19 @@ pub(crate) fn scan<F: Faults>(
         },
         bad: 0,
     };
+    // Exact unless the view is wide (then rewritten).
+    #[allow(clippy::cast_possible_truncation)]
+    let first_start = start as u16;
+    bounds[0] = first_start;
     let mut rank = 0;
     let [first, second, third] = data;
     // One copy of the loop a bitmap word, each with its base as a constant.
-    scan_word::<F>(faults, table, input, 0, first, &mut at, ends, &mut rank)?;
+    scan_word::<F>(faults, table, input, 0, first, &mut at, bounds, &mut rank)?;
     if second != 0 {
-        scan_word::<F>(faults, table, input, 64, second, &mut at, ends, &mut rank)?;
+        scan_word::<F>(faults, table, input, 64, second, &mut at, bounds, &mut rank)?;
     }
     if third != 0 {
-        scan_word::<F>(faults, table, input, 128, third, &mut at, ends, &mut rank)?;
+        scan_word::<F>(faults, table, input, 128, third, &mut at, bounds, &mut rank)?;
     }
     let Cursor { pos, run, bad } = at;
     // The exact pass leaves no fault behind: it checks each field as it ends.
@@ -156,7 +166,7 @@ fn scan_word<F: Faults>(
     base: u8,
     word: u64,
     at: &mut Cursor,
-    ends: &mut [u16; INDEXED],
+    bounds: &mut [u16; BOUNDS],
     rank: &mut usize,
 ) -> Result<(), F::Error> {
     // The cursor as plain locals, which stay in registers; the out-of-line paths get a
@@ -265,7 +275,7 @@ fn scan_word<F: Faults>(
                 run.start = pos;
             }
         }
-        if let Some(slot) = ends.get_mut(*rank) {
+        if let Some(slot) = bounds.get_mut(*rank + 1) {
             // Exact unless the view is wide (then rewritten from the prefixes) or the input
             // too short (which fails the pass).
             #[allow(clippy::cast_possible_truncation)]

@@ -12,8 +12,9 @@ pub struct Fields<'v, 'a> {
     pub(super) later: [u64; 2],
     /// The number of the field before the current word's first (0, 64 or 128).
     pub(super) base: u16,
-    /// The rank of the next data element among those present.
-    pub(super) rank: usize,
+    /// The rank of the next data element among those present, plus 1: the entry of
+    /// `bounds` that holds its end when the view keeps every end.
+    pub(super) bound: usize,
     /// Where the next data element starts, with its prefix.
     pub(super) start: usize,
 }
@@ -26,10 +27,10 @@ impl<'a> Fields<'_, 'a> {
     fn general(
         view: &MessageView<'a>,
         n: u16,
-        rank: usize,
+        bound: usize,
         start: usize,
     ) -> Option<(FieldView<'a>, usize)> {
-        let end = view.end_of(n, rank, start)?;
+        let end = view.end_of(n, bound, start)?;
         Some((view.locate(n, start, end)?, end))
     }
 
@@ -63,20 +64,20 @@ impl<'a> Iterator for Fields<'_, 'a> {
         #[allow(clippy::cast_possible_truncation)]
         let n = self.base + self.bits.trailing_zeros() as u16 + 1;
         self.bits &= self.bits - 1;
-        let (rank, start) = (self.rank, self.start);
-        self.rank += 1;
+        let (bound, start) = (self.bound, self.start);
+        self.bound += 1;
         let view = self.view;
         // The common cases inline: a field whose end the view keeps, fixed (not BCD, or BCD
         // of an even length, so its first digit is at nibble 0) or with an ASCII or BCD
         // prefix counting its bytes (content that is not BCD).
-        if let (true, Some(&end)) = (view.direct(), view.ends.get(rank)) {
+        if let (true, Some(&end)) = (view.direct(), view.bounds.get(bound)) {
             let end = usize::from(end);
             // At most 192.
             #[allow(clippy::cast_possible_truncation)]
             let n8 = n as u8;
             let table = view.spec.table();
             let Some((skip, shift, fs)) = table.quick_of_byte(n8) else {
-                let (field, end) = Self::general(view, n, rank, start)?;
+                let (field, end) = Self::general(view, n, bound, start)?;
                 self.start = end;
                 return Some(field);
             };
@@ -86,7 +87,7 @@ impl<'a> Iterator for Fields<'_, 'a> {
             let len = raw.len() << shift;
             return Some(FieldView::first_nibble_0(n, fs, raw, len, from));
         }
-        let (field, end) = Self::general(view, n, rank, start)?;
+        let (field, end) = Self::general(view, n, bound, start)?;
         self.start = end;
         Some(field)
     }

@@ -1,19 +1,19 @@
 //! Where the data elements of a [`MessageView`] end: the table of ends by rank, its stride
 //! for long messages, and finding a field from it.
 
-use super::{FieldView, MessageView, INDEXED, LONG, STRIDE_SHIFT, WIDE_INDEXED};
+use super::{FieldView, MessageView, BOUNDS, INDEXED, LONG, STRIDE_SHIFT, WIDE_INDEXED};
 use crate::bitmap::Bitmap;
 use crate::format::locate;
 
 impl<'a> MessageView<'a> {
-    /// Rewrites `ends`, which holds the ends of the first [`INDEXED`] data elements (or, in a
-    /// wide view, nothing of use), with the stride the message needs: the end of every 2nd,
-    /// 4th or 8th data element of a message of more than [`INDEXED`], or in a wide view of
-    /// every 1st to 16th as 32 bits. The fields after the kept ones are found by their
-    /// (already checked) length prefixes.
+    /// Rewrites `bounds`, which holds the ends of the first [`INDEXED`] data elements (or, in
+    /// a wide view, nothing of use), with the stride the message needs: the end of every 2nd,
+    /// 4th or 8th data element of a message of more than [`INDEXED`], or in a wide view the
+    /// start (`start`) and the end of every 1st to 16th as 32 bits. The fields after the kept
+    /// ones are found by their (already checked) length prefixes.
     #[cold]
     #[inline(never)]
-    pub(super) fn restride(&mut self) {
+    pub(super) fn restride(&mut self, start: usize) {
         self.meta &= !u64::from(LONG);
         let wide = self.wide();
         let (slots, mut shift) = if wide {
@@ -26,11 +26,12 @@ impl<'a> MessageView<'a> {
             shift += 1;
         }
         let mask = (1usize << shift) - 1;
-        let mut ends = [0u16; INDEXED];
-        let mut pos = self.first as usize;
+        let mut bounds = [0u16; BOUNDS];
+        keep(&mut bounds, wide, 0, start);
+        let mut pos = start;
         for (rank, n) in Bitmap::from_words(self.wire_words()).iter().enumerate() {
-            pos = match (wide, self.ends.get(rank)) {
-                (false, Some(&end)) => usize::from(end),
+            pos = match (wide, self.bounds.get(rank + 1)) {
+                (false, Some(&end)) if rank < INDEXED => usize::from(end),
                 _ => match self.end_after(n, pos) {
                     Some(end) => end,
                     // Cannot happen: every prefix was checked when the message was read.
@@ -39,42 +40,37 @@ impl<'a> MessageView<'a> {
             };
             // The last group, when it is short, is not kept: its fields are found from the
             // group before.
-            if rank & mask != mask {
-                continue;
-            }
-            let slot = rank >> shift;
-            if wide {
-                // A valid message is far shorter than 4 GiB (192 fields of at most 999,999
-                // bytes).
-                let [a, b, c, d] = u32::try_from(pos).unwrap_or(u32::MAX).to_le_bytes();
-                if let Some([low, high]) =
-                    ends.get_mut(2 * slot..).and_then(<[u16]>::first_chunk_mut)
-                {
-                    *low = u16::from_le_bytes([a, b]);
-                    *high = u16::from_le_bytes([c, d]);
-                }
-            } else if let Some(end) = ends.get_mut(slot) {
-                // Not wide, so below 65,536.
-                *end = u16::try_from(pos).unwrap_or(u16::MAX);
+            if rank & mask == mask {
+                keep(&mut bounds, wide, (rank >> shift) + 1, pos);
             }
         }
-        self.ends = ends;
+        self.bounds = bounds;
         // `shift` is 0 to 4, so it fits in the three flag bits.
         #[allow(clippy::cast_possible_truncation)]
         let bits = (shift as u8) << STRIDE_SHIFT;
         self.meta |= u64::from(bits);
     }
 
-    /// The end of group `group` of data elements kept in `ends` (see [`INDEXED`]).
-    fn kept_end(&self, group: usize) -> Option<usize> {
+    /// Kept bound `k` of the data elements: 0 is where they start, `k` where group `k - 1`
+    /// of them ends (with no stride, the data element of rank `k - 1`).
+    #[inline]
+    pub(super) fn bound(&self, k: usize) -> Option<usize> {
         if self.wide() {
-            let [low, high] = *self.ends.get(2 * group..)?.first_chunk::<2>()?;
+            let [low, high] = *self.bounds.get(2 * k..)?.first_chunk::<2>()?;
             let [a, b] = low.to_le_bytes();
             let [c, d] = high.to_le_bytes();
             return usize::try_from(u32::from_le_bytes([a, b, c, d])).ok();
         }
-        self.ends.get(group).map(|&end| usize::from(end))
+        self.bounds.get(k).map(|&end| usize::from(end))
     }
+
+    /// Where the first data element starts, with its prefix.
+    #[inline]
+    pub(super) fn data_start(&self) -> usize {
+        // Bound 0 is always kept.
+        self.bound(0).unwrap_or_default()
+    }
+
     /// The rank of data element `n` among those present, if it is present.
     #[inline(always)]
     pub(super) fn rank(&self, n: u16) -> Option<usize> {
@@ -122,10 +118,7 @@ impl<'a> MessageView<'a> {
         let shift = self.stride_shift();
         let mask = (1usize << shift) - 1;
         let group = rank >> shift;
-        let mut start = match group.checked_sub(1) {
-            None => self.first as usize,
-            Some(prev) => self.kept_end(prev)?,
-        };
+        let mut start = self.bound(group)?;
         // The data elements of the group before `n` (at most 15), in ascending order.
         let mut before = [0u16; 16];
         let skip = rank & mask;
@@ -140,7 +133,7 @@ impl<'a> MessageView<'a> {
             start = self.end_after(m, start)?;
         }
         let end = if rank & mask == mask {
-            self.kept_end(group)?
+            self.bound(group + 1)?
         } else {
             self.end_after(n, start)?
         };
@@ -164,12 +157,13 @@ impl<'a> MessageView<'a> {
         }
     }
 
-    /// Where field `n`, starting at `start` with its prefix, ends: read from the table when
-    /// it holds every field's end, or from the prefix.
+    /// Where field `n`, starting at `start` with its prefix, ends: read from entry `bound`
+    /// of `bounds` (its rank plus 1) when the view keeps every field's end, or from the
+    /// prefix.
     #[inline]
-    pub(super) fn end_of(&self, n: u16, rank: usize, start: usize) -> Option<usize> {
+    pub(super) fn end_of(&self, n: u16, bound: usize, start: usize) -> Option<usize> {
         if self.direct() {
-            if let Some(end) = self.ends.get(rank) {
+            if let Some(end) = self.bounds.get(bound) {
                 return Some(usize::from(*end));
             }
         }
@@ -187,6 +181,22 @@ impl<'a> MessageView<'a> {
         let (raw, len) = locate::content(self.spec.table(), self.input, n, start, end)?;
         let offset = end - raw.len();
         Some(FieldView::new(n, self.spec.field(n)?, raw, len).at(offset))
+    }
+}
+
+/// Sets kept bound `k` of `bounds` (see [`MessageView::bound`]) to `pos`: 32 bits in
+/// entries `2 k` and `2 k + 1` in a wide view.
+fn keep(bounds: &mut [u16; BOUNDS], wide: bool, k: usize, pos: usize) {
+    if wide {
+        // A valid message is far shorter than 4 GiB (192 fields of at most 999,999 bytes).
+        let [a, b, c, d] = u32::try_from(pos).unwrap_or(u32::MAX).to_le_bytes();
+        if let Some([low, high]) = bounds.get_mut(2 * k..).and_then(<[u16]>::first_chunk_mut) {
+            *low = u16::from_le_bytes([a, b]);
+            *high = u16::from_le_bytes([c, d]);
+        }
+    } else if let Some(bound) = bounds.get_mut(k) {
+        // Not wide, so below 65,536.
+        *bound = u16::try_from(pos).unwrap_or(u16::MAX);
     }
 }
 
