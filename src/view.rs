@@ -38,11 +38,11 @@ const WIDE_INDEXED: usize = INDEXED / 2;
 const SECONDARY: u8 = 1;
 /// `MessageView::flags`: bit 65 announced a tertiary bitmap.
 const TERTIARY: u8 = 2;
-/// `MessageView::flags`: the input is longer than 65,535 bytes, so `ends` holds
+/// `MessageView::flags`: the input is longer than 65,535 bytes, so `bounds` holds the start and
 /// [`WIDE_INDEXED`] ends of 32 bits (each in two entries, low half first), always with a
 /// stride (1 to 16).
 const WIDE: u8 = 4;
-/// `MessageView::flags`: more than [`INDEXED`] data elements, so `ends` is kept with a stride
+/// `MessageView::flags`: more than [`INDEXED`] data elements, so `bounds` is kept with a stride
 /// (set once the fields are read, before the stride is known).
 const LONG: u8 = 8;
 /// `MessageView::flags`: where the stride's base-2 logarithm (0 to 4) is kept.
@@ -274,18 +274,18 @@ impl<'a> MessageView<'a> {
         flags
     }
 
-    /// Whether the input is over 65,535 bytes, so that `ends` holds ends of 32 bits.
+    /// Whether the input is over 65,535 bytes, so that `bounds` holds ends of 32 bits.
     const fn wide(&self) -> bool {
         self.flags() & WIDE != 0
     }
 
-    /// Whether `ends` holds the end of every data element present, by rank (not wide, no
+    /// Whether `bounds` holds the end of every data element present, by rank (not wide, no
     /// stride).
     const fn direct(&self) -> bool {
         self.flags() & (WIDE | STRIDE_BITS) == 0
     }
 
-    /// The base-2 logarithm of the stride of `ends` (0 when it keeps every field's end).
+    /// The base-2 logarithm of the stride of `bounds` (0 when it keeps every field's end).
     const fn stride_shift(&self) -> u32 {
         ((self.flags() & STRIDE_BITS) >> STRIDE_SHIFT) as u32
     }
@@ -303,7 +303,7 @@ impl<'a> MessageView<'a> {
     #[inline]
     #[must_use]
     pub fn field(&self, n: u16) -> Option<FieldView<'a>> {
-        // Past the end of `ends` when `n` is not present.
+        // Past the end of `bounds` when `n` is not present.
         let rank = self.slot(n);
         if !self.direct() {
             return self.field_far(n, self.rank(n)?);

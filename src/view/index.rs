@@ -79,7 +79,7 @@ impl<'a> MessageView<'a> {
     }
 
     /// The rank of data element `n` among those present, or [`ABSENT`] or more when it is
-    /// not present, which is past the end of `ends`: a look-up in `ends` then tests presence
+    /// not present, which is past the end of `bounds`: a look-up in `bounds` then tests presence
     /// with the range check it makes anyway.
     #[inline(always)]
     pub(super) fn slot(&self, n: u16) -> usize {
@@ -112,7 +112,7 @@ impl<'a> MessageView<'a> {
         let below = (word & ((1u64 << bit) - 1)).count_ones();
         (before + below) as usize
     }
-    /// [`MessageView::field`] in a wide view or one whose `ends` has a stride.
+    /// [`MessageView::field`] in a wide view or one whose `bounds` has a stride.
     #[inline(never)]
     pub(super) fn field_far(&self, n: u16, rank: usize) -> Option<FieldView<'a>> {
         let shift = self.stride_shift();
@@ -201,7 +201,7 @@ fn keep(bounds: &mut [u16; BOUNDS], wide: bool, k: usize, pos: usize) {
 }
 
 /// What [`MessageView::slot`] gives for a data element not present: above any rank (a
-/// message has at most 191 data elements), so past the end of `ends`.
+/// message has at most 191 data elements), so past the end of `bounds`.
 pub(super) const ABSENT: usize = NOT_SET as usize;
 
 /// [`SLOTS_BELOW`] of a bit that is not set.
@@ -212,7 +212,7 @@ const NOT_SET: u8 = 192;
 /// OR that the compiler sees stay in range.
 ///
 /// What testing presence through the table buys, in `benches/icount.rs`: the look-up of
-/// `ends` that follows makes the test with its range check, and
+/// `bounds` that follows makes the test with its range check, and
 /// `decode_get_by_number_0200` went from 1,907 to 1,891 instructions.
 // The loops stay below the array's length; counts are at most 8.
 #[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
