@@ -34,11 +34,11 @@ struct Entry {
 }
 
 impl Entry {
-    /// The entry of `field`, or of an undefined number.
-    fn of(field: Option<FieldSpec>) -> Self {
+    /// The entry of `field`, whose decoder's plan is `plan`, or of an undefined number.
+    fn of(field: Option<FieldSpec>, plan: Plan) -> Self {
         match field {
             Some(spec) => Self {
-                quick: Quick::of(Plan::of(&spec)),
+                quick: Quick::of(plan),
                 spec,
                 defined: true,
             },
@@ -75,6 +75,9 @@ impl Eq for FieldTable {}
 impl FieldTable {
     /// Compiles `fields`, whose index `n` holds field `n`; `None` unless it has 256 entries.
     pub(crate) fn compile(fields: Vec<Option<FieldSpec>>) -> Option<Self> {
+        if fields.len() != 256 {
+            return None;
+        }
         let mut plans = Box::new([Plan::Undefined; 256]);
         let mut encode_plans = Box::new([EncodePlan::default(); 256]);
         for ((plan, encode), f) in plans.iter_mut().zip(encode_plans.iter_mut()).zip(&fields) {
@@ -83,7 +86,11 @@ impl FieldTable {
                 *encode = EncodePlan::of(fs);
             }
         }
-        let entries: Vec<Entry> = fields.into_iter().map(Entry::of).collect();
+        let entries: Vec<Entry> = fields
+            .into_iter()
+            .zip(plans.iter())
+            .map(|(f, &plan)| Entry::of(f, plan))
+            .collect();
         Some(Self {
             entries: entries.into_boxed_slice().try_into().ok()?,
             plans,

@@ -1,5 +1,5 @@
-//! Where the data elements of a [`MessageView`] end: the table of ends by rank, its stride
-//! for long messages, and finding a field from it.
+//! Where the data elements of a [`MessageView`] lie: the table of their bounds (their start
+//! and their ends by rank), its stride for long messages, and finding a field from it.
 
 use super::{FieldView, MessageView, BOUNDS, INDEXED, LONG, STRIDE_SHIFT, WIDE_INDEXED};
 use crate::bitmap::Bitmap;
