@@ -193,6 +193,7 @@ fn finds_every_field_whatever_the_number_of_data_elements() {
             // Every field, last first and then first first, and the ones absent.
             for &n in present.iter().rev().chain(&present) {
                 let f = v.field(n).unwrap_or_else(|| panic!("field {n}, {what}"));
+                assert!(v.has(n), "field {n}, {what}");
                 assert_eq!(f.number(), n, "{what}");
                 assert_eq!(f.to_text(), digits_of(n), "field {n}, {what}");
             }
@@ -288,9 +289,11 @@ fn finds_every_field_of_a_message_over_64_kib_whatever_the_number_of_data_elemen
     let huge = "h".repeat(70_000);
     let value = |n: u16| if n == 127 { huge.clone() } else { digits_of(n) };
     // Field 127 is present in each: the message is over 64 KiB. Around each stride of the
-    // kept 32-bit ends (every end up to 16 data elements, then every 2nd to 16th).
+    // 15 kept 32-bit ends (every end up to 15 data elements, every 2nd up to 30, every 4th up
+    // to 60, every 8th up to 120, then every 16th), and the powers of two.
     for count in [
-        1, 2, 15, 16, 17, 31, 32, 33, 64, 65, 100, 128, 129, 189, 190,
+        1, 2, 14, 15, 16, 17, 29, 30, 31, 32, 33, 59, 60, 61, 64, 65, 100, 119, 120, 121, 128, 129,
+        189, 190,
     ] {
         let mut present = spread(count);
         if !present.contains(&127) {
@@ -313,7 +316,9 @@ fn finds_every_field_of_a_message_over_64_kib_whatever_the_number_of_data_elemen
         }
         for n in (0..=200u16).filter(|n| !present.contains(n)) {
             assert!(v.field(n).is_none(), "field {n} absent, {count}");
+            assert!(!v.has(n), "field {n} absent, {count}");
         }
+        assert!(present.iter().all(|&n| v.has(n)), "{count}");
         let numbers: Vec<u16> = v.fields().map(|f| f.number()).collect();
         assert_eq!(numbers, present, "{count}");
         assert_eq!(

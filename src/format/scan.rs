@@ -14,10 +14,10 @@ use crate::error::{DecodeError, DecodeErrorKind, Element};
 /// How many field ends a message view keeps by rank.
 pub(crate) const INDEXED: usize = 32;
 
-/// How many entries a message view's table of field bounds has: where the data elements start,
-/// the end of each of the first [`INDEXED`] by rank, and one spare, so that a wide view keeps
-/// its start and 16 ends as pairs of 16 bits in the same space.
-pub(crate) const BOUNDS: usize = INDEXED + 2;
+/// How many entries a message view's table of field bounds has: where the data elements start
+/// and the end of each of the first [`INDEXED`] by rank. A wide view keeps its start and 15
+/// ends as pairs of 16 bits in the first 32 of them.
+pub(crate) const BOUNDS: usize = INDEXED + 1;
 
 /// What a pass does with a field it finds at fault, or cannot read by its plan.
 pub(crate) trait Faults {

@@ -14,7 +14,7 @@ impl<'a> MessageView<'a> {
     #[cold]
     #[inline(never)]
     pub(super) fn restride(&mut self, start: usize) {
-        self.meta &= !u64::from(LONG);
+        self.flags &= !LONG;
         let wide = self.wide();
         let (slots, mut shift) = if wide {
             (WIDE_INDEXED, 0)
@@ -48,7 +48,7 @@ impl<'a> MessageView<'a> {
         // `shift` is 0 to 4, so it fits in the three flag bits.
         #[allow(clippy::cast_possible_truncation)]
         let bits = (shift as u8) << STRIDE_SHIFT;
-        self.meta |= u64::from(bits);
+        self.flags |= bits;
     }
 
     /// Kept bound `k` of the data elements: 0 is where they start, `k` where group `k - 1`
@@ -72,49 +72,58 @@ impl<'a> MessageView<'a> {
     }
 
     /// The rank of data element `n` among those present, if it is present.
-    #[inline(always)]
     pub(super) fn rank(&self, n: u16) -> Option<usize> {
-        let slot = self.slot(n);
-        (slot < ABSENT).then_some(slot)
+        // Field 0 wraps to a word that does not exist.
+        let i = usize::from(n).wrapping_sub(1);
+        let (w, bit) = (i / 64, i % 64);
+        let word = *self.data.get(w)?;
+        if word >> bit & 1 == 0 {
+            return None;
+        }
+        let before: u32 = self.data.iter().take(w).map(|x| x.count_ones()).sum();
+        let below = (word & ((1u64 << bit) - 1)).count_ones();
+        usize::try_from(before + below).ok()
     }
 
-    /// The rank of data element `n` among those present, or [`ABSENT`] or more when it is
-    /// not present, which is past the end of `bounds`: a look-up in `bounds` then tests presence
-    /// with the range check it makes anyway.
+    /// In a view that keeps the end of every field by rank, the rank of data element `n`
+    /// among those present, or [`ABSENT`] or more when it is not present; in any other view,
+    /// [`ABSENT`] or more. Either way past the end of `bounds` when `bounds` does not hold the
+    /// field's ends, so that a look-up in `bounds` makes the test with the range check it makes
+    /// anyway.
     #[inline(always)]
     pub(super) fn slot(&self, n: u16) -> usize {
         // Field 0 wraps to a word that does not exist.
         let i = usize::from(n).wrapping_sub(1);
-        let [first, second, third] = self.data;
         // Fields 2 to 64 first: they are the ones most messages carry.
         if i < 64 {
-            // Those below the field's byte, counted when the message was decoded, and those
-            // below it in its byte, or `ABSENT` when it is not set.
-            let shift = i & !7;
-            // Byte 0 of `meta` holds the flags, not a count.
-            #[allow(clippy::cast_possible_truncation)]
-            let (before, byte) = (((self.meta & !0xFF) >> shift) as u8, (first >> shift) as u8);
+            // Those below the field's byte, counted when the message was decoded ([`FAR`] in
+            // a view with a stride), and those below it in its byte, or `NOT_SET` when it is
+            // not set. Both are byte loads.
+            let k = i / 8;
+            let before = self.ranks.get(k).copied().unwrap_or(FAR);
+            let [first, ..] = self.data;
+            let byte = first.to_le_bytes().get(k).copied().unwrap_or(0);
             let below = SLOTS_BELOW
                 .get((usize::from(byte) << 3) | (i % 8))
                 .copied()
                 .unwrap_or(NOT_SET);
             return usize::from(before) + usize::from(below);
         }
-        let bit = i % 64;
-        let (word, before) = match i / 64 {
-            1 => (second, first.count_ones()),
-            2 => (third, first.count_ones() + second.count_ones()),
-            _ => return ABSENT,
-        };
-        if word >> bit & 1 == 0 {
+        if !self.direct() {
             return ABSENT;
         }
-        let below = (word & ((1u64 << bit) - 1)).count_ones();
-        (before + below) as usize
+        self.rank(n).unwrap_or(ABSENT)
     }
-    /// [`MessageView::field`] in a wide view or one whose `bounds` has a stride.
+    /// Where data element `n` starts (with its prefix) and ends, in a wide view or one whose
+    /// `bounds` has a stride: [`MessageView::field`] reads it from there as from `bounds`.
+    ///
+    /// Giving the bounds rather than the field means that no call out of
+    /// [`MessageView::field`] returns a [`FieldView`] through memory: its caller keeps the
+    /// field in registers, and `decode_get_by_number_0200` went from 1,850 to 1,777
+    /// instructions (`benches/icount.rs`).
     #[inline(never)]
-    pub(super) fn field_far(&self, n: u16, rank: usize) -> Option<FieldView<'a>> {
+    pub(super) fn far_bounds(&self, n: u16) -> Option<(usize, usize)> {
+        let rank = self.rank(n)?;
         let shift = self.stride_shift();
         let mask = (1usize << shift) - 1;
         let group = rank >> shift;
@@ -137,7 +146,7 @@ impl<'a> MessageView<'a> {
         } else {
             self.end_after(n, start)?
         };
-        self.locate(n, start, end)
+        Some((start, end))
     }
 
     /// The highest-numbered data element present below `n`.
@@ -206,6 +215,10 @@ pub(super) const ABSENT: usize = NOT_SET as usize;
 
 /// [`SLOTS_BELOW`] of a bit that is not set.
 const NOT_SET: u8 = 192;
+
+/// Every byte of `MessageView::ranks` in a view that does not keep the end of every field by
+/// rank: a rank past the end of `bounds`, whatever the field.
+pub(super) const FAR: u8 = 192;
 
 /// `SLOTS_BELOW[8 b + k]`: how many of the bits 0 to `k - 1` of byte `b` are set when bit `k`
 /// is, and [`NOT_SET`] when it is not. One flat array, so that the index is one shift and one
