@@ -233,6 +233,7 @@ pub(super) struct MessageBuilder<'s, T> {
 }
 
 impl<T: Target> MessageBuilder<'_, T> {
+    #[inline]
     fn member<V: Serialize + ?Sized>(&mut self, key: Key, value: &V) -> Result<(), TypedError> {
         match key {
             Key::Field(n) => {
@@ -299,6 +300,7 @@ enum Key {
 }
 
 impl Key {
+    #[inline(always)]
     fn of(key: &str) -> Result<Self, TypedError> {
         if let Some(n) = key_number(key) {
             return Ok(Self::Field(n));
@@ -367,6 +369,13 @@ impl<T: Target> ser::SerializeStruct for MessageBuilder<'_, T> {
     type Ok = T;
     type Error = TypedError;
 
+    /// Inlined into each member's call in the caller's `Serialize` impl, where the key is a
+    /// constant, so that it is parsed when compiling. What the inlining on this path buys, in
+    /// `benches/icount.rs`: `typed_encode_wire` took 4,445 instructions with the member's
+    /// writer out of line, 3,541 with it inlined down to the [`Target`] (`#[inline]` on
+    /// `member`, `FieldSer::set`, `serialize_str` and `Wire`'s methods) and 3,210 with the key
+    /// parsed when compiling.
+    #[inline(always)]
     fn serialize_field<V: Serialize + ?Sized>(
         &mut self,
         key: &'static str,
@@ -450,6 +459,7 @@ pub(super) struct FieldSer<'m, 's, T> {
 }
 
 impl<T: Target> FieldSer<'_, '_, T> {
+    #[inline]
     fn set(self, text: &[u8]) -> Result<(), TypedError> {
         self.message.set_text(self.spec, self.fs, self.n, text)?;
         Ok(())
@@ -484,6 +494,7 @@ impl<'m, 's, T: Target> Serializer for FieldSer<'m, 's, T> {
     type SerializeStruct = SubfieldsSer<'m, 's, T>;
     type SerializeStructVariant = Impossible<(), TypedError>;
 
+    #[inline]
     fn serialize_str(self, v: &str) -> Result<(), TypedError> {
         let (mask, class) = (self.fs.mask, self.fs.class);
         // A `*` or `[HIDDEN]` never passes the class check of a digit, track or binary field,

@@ -47,6 +47,7 @@ impl<'o> Wire<'o> {
     }
 
     /// Whether field `n` is written now: its number is above every one before it.
+    #[inline]
     fn in_order(&mut self, n: u16) -> bool {
         if self.unordered || n <= self.last {
             self.unordered = true;
@@ -83,6 +84,7 @@ impl<'o> Wire<'o> {
 }
 
 impl Target for Wire<'_> {
+    #[inline]
     fn set_text(
         &mut self,
         _spec: &Spec,
