@@ -9,8 +9,8 @@ impl<'a> MessageView<'a> {
     /// Rewrites `bounds`, which holds the ends of the first [`INDEXED`] data elements (or, in
     /// a wide view, nothing of use), with the stride the message needs: the end of every 2nd,
     /// 4th or 8th data element of a message of more than [`INDEXED`], or in a wide view the
-    /// start (`start`) and [`WIDE_INDEXED`] ends of every 1st to 16th, as 32 bits. The fields after the kept
-    /// ones are found by their (already checked) length prefixes.
+    /// start (`start`) and [`WIDE_INDEXED`] ends of every 1st to 16th, as 32 bits. The fields
+    /// after the kept ones are found by their (already checked) length prefixes.
     #[cold]
     #[inline(never)]
     pub(super) fn restride(&mut self, start: usize) {
