@@ -209,11 +209,10 @@ impl<'a> MessageView<'a> {
             | (u8::from(input.len() > usize::from(u16::MAX)) * WIDE);
         let start = r.pos;
         // The view is built once its fields are read, from the bounds read into a local,
-        // rather than first with the bounds read into it: the compiler then writes it once
-        // where it is returned instead of copying it there through a temporary, and
-        // `decode_0200` went from 1,073 to 1,029 instructions, `decode_read_bytes_0200`
-        // from 1,634 to 1,608 and `decode_get_by_number_0200` from 1,679 to 1,658
-        // (`benches/icount.rs`).
+        // rather than first with the bounds read into it: its other members are then not
+        // stored before the fields are read and loaded back after, and `decode_0200` went
+        // from 1,073 to 1,029 instructions, `decode_read_bytes_0200` from 1,634 to 1,608 and
+        // `decode_get_by_number_0200` from 1,679 to 1,658 (`benches/icount.rs`).
         let mut bounds = [0; BOUNDS];
         let table = spec.table();
         let count = match scan::scan(&mut Fast, table, input, data, start, &mut bounds) {
