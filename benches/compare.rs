@@ -23,13 +23,13 @@ use bytes::Bytes;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use iso8583_wire::{Message, MessageView, Spec};
 use iso_8583_rs::Builder;
+use reference::REQ_0200;
 use shared::their_spec;
 use std::hint::black_box;
 
+#[path = "shared/reference.rs"]
+mod reference;
 mod shared;
-
-/// The reference 0200 (164 bytes).
-const REQ_0200: &[u8] = b"02007238048028C080001642424242424242420000000000000100001123132500123456132500112305100374242424242424242=29122011000000000000123456789012TERM0001MERCHANT0000001840";
 
 fn compare(c: &mut Criterion) {
     let ours = Spec::builtin("iso8583-1987-ascii").unwrap();

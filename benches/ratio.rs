@@ -1,0 +1,163 @@
+//! Side by side, interleaved: how many times faster than iso_8583_rs this crate decodes the
+//! reference 0200, on a machine whose speed drifts.
+//!
+//! Criterion times one function for seconds, then the other, so that a drift of the clock or
+//! of the load between the two moves their ratio: from one run of `benches/compare.rs` to the
+//! next, `decode_get_by_number` moved between 1.6× and 2.3×. Here each round times a batch of
+//! one, then a batch of the other (in turn first), back to back, and keeps the ratio of the
+//! two; the report gives the median ratio over the rounds, its quartiles and the share of
+//! rounds at or above 2×. The operations are those of `benches/compare.rs`, with the same
+//! inputs, checked to give the same fields.
+//!
+//! `cargo bench --bench ratio [-- ROUNDS]` (default 400 rounds of about 1 ms for each side).
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use iso8583_wire::{MessageView, Spec};
+use reference::REQ_0200;
+use shared::their_spec;
+use std::hint::black_box;
+use std::time::Instant;
+
+#[path = "shared/reference.rs"]
+mod reference;
+mod shared;
+
+/// Fields read by number, in a host's order rather than wire order (as `benches/compare.rs`).
+const NUMBERS: [u16; 14] = [2, 4, 11, 41, 3, 7, 12, 13, 22, 25, 35, 37, 42, 49];
+
+/// Nanoseconds a call of `f`, over a batch of `n` calls.
+fn batch(f: &mut impl FnMut() -> usize, n: u32) -> f64 {
+    let start = Instant::now();
+    let mut sink = 0usize;
+    for _ in 0..n {
+        sink = sink.wrapping_add(f());
+    }
+    black_box(sink);
+    start.elapsed().as_secs_f64() * 1e9 / f64::from(n)
+}
+
+/// The value at quantile `q` (0 to 1) of `sorted`.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    // Rounds are few enough to be exact as f64, and the index is within the slice.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
+    let i = (sorted.len().saturating_sub(1) as f64 * q).round() as usize;
+    sorted.get(i).copied().unwrap_or(f64::NAN)
+}
+
+/// Times `ours` against `theirs` over `rounds` rounds and prints one line of the report.
+fn pair(
+    name: &str,
+    rounds: u32,
+    mut ours: impl FnMut() -> usize,
+    mut theirs: impl FnMut() -> usize,
+) {
+    // A batch of about 1 ms of ours, after a warm-up of both.
+    for _ in 0..2 {
+        batch(&mut ours, 10_000);
+        batch(&mut theirs, 10_000);
+    }
+    let per_call = batch(&mut ours, 10_000).max(1.0);
+    // At least 100 calls; a call of ours takes well over a nanosecond.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let n = ((1e6 / per_call) as u32).max(100);
+    let mut ratios = Vec::new();
+    let mut ours_ns = Vec::new();
+    let mut theirs_ns = Vec::new();
+    for round in 0..rounds {
+        let (a, b) = if round % 2 == 0 {
+            let a = batch(&mut ours, n);
+            (a, batch(&mut theirs, n))
+        } else {
+            let b = batch(&mut theirs, n);
+            (batch(&mut ours, n), b)
+        };
+        ratios.push(b / a);
+        ours_ns.push(a);
+        theirs_ns.push(b);
+    }
+    for v in [&mut ratios, &mut ours_ns, &mut theirs_ns] {
+        v.sort_by(f64::total_cmp);
+    }
+    let at_2 = ratios.iter().filter(|&&r| r >= 2.0).count();
+    println!(
+        "{name:<22} ours {:>7.1} ns  theirs {:>7.1} ns  ratio median {:.2}x  quartiles {:.2}x-{:.2}x  \
+         rounds at 2x or more: {at_2}/{rounds}",
+        quantile(&ours_ns, 0.5),
+        quantile(&theirs_ns, 0.5),
+        quantile(&ratios, 0.5),
+        quantile(&ratios, 0.25),
+        quantile(&ratios, 0.75),
+    );
+}
+
+fn main() {
+    let rounds = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse::<u32>().ok())
+        .unwrap_or(400);
+    let ours = Spec::builtin("iso8583-1987-ascii").unwrap();
+    let theirs = their_spec();
+
+    // Both read the same fields with the same values, by number as in wire order.
+    let view = MessageView::decode(ours, REQ_0200).unwrap();
+    let parsed = iso_8583_rs::Message::parse(&theirs, REQ_0200).unwrap();
+    for n in NUMBERS {
+        assert_eq!(
+            view.field(n).unwrap().as_bytes(),
+            parsed.get(usize::from(n)).unwrap()
+        );
+    }
+    assert_eq!(view.fields().count(), parsed.fields().count());
+
+    println!("reference 0200, {rounds} rounds, interleaved");
+    pair(
+        "decode",
+        rounds,
+        || {
+            MessageView::decode(ours, black_box(REQ_0200))
+                .map(|v| usize::from(black_box(&v).mti().class()))
+                .unwrap()
+        },
+        || {
+            iso_8583_rs::Message::parse(&theirs, black_box(REQ_0200))
+                .map(|m| black_box(&m).mti.len())
+                .unwrap()
+        },
+    );
+    pair(
+        "decode_read_all",
+        rounds,
+        || {
+            let v = MessageView::decode(ours, black_box(REQ_0200)).unwrap();
+            v.fields()
+                .map(|f| black_box(f.as_bytes()).len())
+                .sum::<usize>()
+        },
+        || {
+            let m = iso_8583_rs::Message::parse(&theirs, black_box(REQ_0200)).unwrap();
+            m.fields().map(|(_, v)| black_box(v).len()).sum::<usize>()
+        },
+    );
+    pair(
+        "decode_get_by_number",
+        rounds,
+        || {
+            let v = MessageView::decode(ours, black_box(REQ_0200)).unwrap();
+            NUMBERS
+                .iter()
+                .map(|&n| black_box(v.field(black_box(n)).unwrap().as_bytes()).len())
+                .sum::<usize>()
+        },
+        || {
+            let m = iso_8583_rs::Message::parse(&theirs, black_box(REQ_0200)).unwrap();
+            NUMBERS
+                .iter()
+                .map(|&n| black_box(m.get(black_box(usize::from(n))).unwrap()).len())
+                .sum::<usize>()
+        },
+    );
+}
