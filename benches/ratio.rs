@@ -9,7 +9,7 @@
 //! rounds at or above 2×. The operations are those of `benches/compare.rs`, with the same
 //! inputs, checked to give the same fields.
 //!
-//! `cargo bench --bench ratio [-- ROUNDS]` (default 400 rounds of about 1 ms for each side).
+//! `cargo bench --bench ratio [-- ROUNDS]` (default 400 rounds, each a batch of about 1 ms of either side).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use iso8583_wire::{MessageView, Spec};
@@ -36,6 +36,14 @@ fn batch(f: &mut impl FnMut() -> usize, n: u32) -> f64 {
     start.elapsed().as_secs_f64() * 1e9 / f64::from(n)
 }
 
+/// How many calls of `per_call` nanoseconds take about 1 ms (at least 100).
+fn calls_per_ms(per_call: f64) -> u32 {
+    // A positive float of at most a million.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let n = (1e6 / per_call.max(1.0)) as u32;
+    n.max(100)
+}
+
 /// The value at quantile `q` (0 to 1) of `sorted`.
 fn quantile(sorted: &[f64], q: f64) -> f64 {
     // Rounds are few enough to be exact as f64, and the index is within the slice.
@@ -55,25 +63,24 @@ fn pair(
     mut ours: impl FnMut() -> usize,
     mut theirs: impl FnMut() -> usize,
 ) {
-    // A batch of about 1 ms of ours, after a warm-up of both.
+    // After a warm-up of both, a batch of each side takes about 1 ms, so that a batch of
+    // either is as likely to be interrupted.
     for _ in 0..2 {
         batch(&mut ours, 10_000);
         batch(&mut theirs, 10_000);
     }
-    let per_call = batch(&mut ours, 10_000).max(1.0);
-    // At least 100 calls; a call of ours takes well over a nanosecond.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let n = ((1e6 / per_call) as u32).max(100);
+    let a_calls = calls_per_ms(batch(&mut ours, 10_000));
+    let b_calls = calls_per_ms(batch(&mut theirs, 10_000));
     let mut ratios = Vec::new();
     let mut ours_ns = Vec::new();
     let mut theirs_ns = Vec::new();
     for round in 0..rounds {
         let (a, b) = if round % 2 == 0 {
-            let a = batch(&mut ours, n);
-            (a, batch(&mut theirs, n))
+            let a = batch(&mut ours, a_calls);
+            (a, batch(&mut theirs, b_calls))
         } else {
-            let b = batch(&mut theirs, n);
-            (batch(&mut ours, n), b)
+            let b = batch(&mut theirs, b_calls);
+            (batch(&mut ours, a_calls), b)
         };
         ratios.push(b / a);
         ours_ns.push(a);
