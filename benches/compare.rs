@@ -30,6 +30,8 @@ use std::hint::black_box;
 #[path = "shared/reference.rs"]
 mod reference;
 mod shared;
+#[path = "shared/side_by_side.rs"]
+mod side_by_side;
 
 fn compare(c: &mut Criterion) {
     let ours = Spec::builtin("iso8583-1987-ascii").unwrap();
@@ -71,12 +73,10 @@ fn compare(c: &mut Criterion) {
     let mut g = c.benchmark_group("compare-0200");
     g.throughput(Throughput::Bytes(REQ_0200.len() as u64));
     g.bench_function("decode/iso8583-wire", |b| {
-        b.iter(|| MessageView::decode(ours, black_box(REQ_0200)).map(|v| black_box(&v).mti()))
+        b.iter(|| side_by_side::ours_decode(ours, REQ_0200))
     });
     g.bench_function("decode/iso_8583_rs", |b| {
-        b.iter(|| {
-            iso_8583_rs::Message::parse(&theirs, black_box(REQ_0200)).map(|m| black_box(&m).mti)
-        })
+        b.iter(|| side_by_side::theirs_decode(&theirs, REQ_0200))
     });
     g.bench_function("decode_lazy/iso_8583_rs", |b| {
         b.iter(|| {
@@ -85,37 +85,16 @@ fn compare(c: &mut Criterion) {
         })
     });
     g.bench_function("decode_read_all/iso8583-wire", |b| {
-        b.iter(|| {
-            let v = MessageView::decode(ours, black_box(REQ_0200)).unwrap();
-            v.fields()
-                .map(|f| black_box(f.as_bytes()).len())
-                .sum::<usize>()
-        })
+        b.iter(|| side_by_side::ours_read_all(ours, REQ_0200))
     });
     g.bench_function("decode_read_all/iso_8583_rs", |b| {
-        b.iter(|| {
-            let m = iso_8583_rs::Message::parse(&theirs, black_box(REQ_0200)).unwrap();
-            m.fields().map(|(_, v)| black_box(v).len()).sum::<usize>()
-        })
+        b.iter(|| side_by_side::theirs_read_all(&theirs, REQ_0200))
     });
-    const NUMBERS: [u16; 14] = [2, 4, 11, 41, 3, 7, 12, 13, 22, 25, 35, 37, 42, 49];
     g.bench_function("decode_get_by_number/iso8583-wire", |b| {
-        b.iter(|| {
-            let v = MessageView::decode(ours, black_box(REQ_0200)).unwrap();
-            NUMBERS
-                .iter()
-                .map(|&n| black_box(v.field(black_box(n)).unwrap().as_bytes()).len())
-                .sum::<usize>()
-        })
+        b.iter(|| side_by_side::ours_by_number(ours, REQ_0200))
     });
     g.bench_function("decode_get_by_number/iso_8583_rs", |b| {
-        b.iter(|| {
-            let m = iso_8583_rs::Message::parse(&theirs, black_box(REQ_0200)).unwrap();
-            NUMBERS
-                .iter()
-                .map(|&n| black_box(m.get(black_box(usize::from(n))).unwrap()).len())
-                .sum::<usize>()
-        })
+        b.iter(|| side_by_side::theirs_by_number(&theirs, REQ_0200))
     });
     g.bench_function("encode/iso8583-wire", |b| {
         b.iter(|| {

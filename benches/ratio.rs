@@ -6,8 +6,8 @@
 //! next, `decode_get_by_number` moved between 1.6× and 2.3×. Here each round times a batch of
 //! one, then a batch of the other (in turn first), back to back, and keeps the ratio of the
 //! two; the report gives the median ratio over the rounds, its quartiles and the share of
-//! rounds at or above 2×. The operations are those of `benches/compare.rs`, with the same
-//! inputs, checked to give the same fields.
+//! rounds at or above 2×. The operations are those of `benches/compare.rs`
+//! (`benches/shared/side_by_side.rs`), on the same input, checked to give the same fields.
 //!
 //! `cargo bench --bench ratio [-- ROUNDS]` (default 400 rounds, each a batch of about 1 ms of either side).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -15,15 +15,15 @@
 use iso8583_wire::{MessageView, Spec};
 use reference::REQ_0200;
 use shared::their_spec;
+use side_by_side::NUMBERS;
 use std::hint::black_box;
 use std::time::Instant;
 
 #[path = "shared/reference.rs"]
 mod reference;
 mod shared;
-
-/// Fields read by number, in a host's order rather than wire order (as `benches/compare.rs`).
-const NUMBERS: [u16; 14] = [2, 4, 11, 41, 3, 7, 12, 13, 22, 25, 35, 37, 42, 49];
+#[path = "shared/side_by_side.rs"]
+mod side_by_side;
 
 /// Nanoseconds a call of `f`, over a batch of `n` calls.
 fn batch(f: &mut impl FnMut() -> usize, n: u32) -> f64 {
@@ -124,47 +124,19 @@ fn main() {
     pair(
         "decode",
         rounds,
-        || {
-            MessageView::decode(ours, black_box(REQ_0200))
-                .map(|v| usize::from(black_box(&v).mti().class()))
-                .unwrap()
-        },
-        || {
-            iso_8583_rs::Message::parse(&theirs, black_box(REQ_0200))
-                .map(|m| black_box(&m).mti.len())
-                .unwrap()
-        },
+        || side_by_side::ours_decode(ours, REQ_0200),
+        || side_by_side::theirs_decode(&theirs, REQ_0200),
     );
     pair(
         "decode_read_all",
         rounds,
-        || {
-            let v = MessageView::decode(ours, black_box(REQ_0200)).unwrap();
-            v.fields()
-                .map(|f| black_box(f.as_bytes()).len())
-                .sum::<usize>()
-        },
-        || {
-            let m = iso_8583_rs::Message::parse(&theirs, black_box(REQ_0200)).unwrap();
-            m.fields().map(|(_, v)| black_box(v).len()).sum::<usize>()
-        },
+        || side_by_side::ours_read_all(ours, REQ_0200),
+        || side_by_side::theirs_read_all(&theirs, REQ_0200),
     );
     pair(
         "decode_get_by_number",
         rounds,
-        || {
-            let v = MessageView::decode(ours, black_box(REQ_0200)).unwrap();
-            NUMBERS
-                .iter()
-                .map(|&n| black_box(v.field(black_box(n)).unwrap().as_bytes()).len())
-                .sum::<usize>()
-        },
-        || {
-            let m = iso_8583_rs::Message::parse(&theirs, black_box(REQ_0200)).unwrap();
-            NUMBERS
-                .iter()
-                .map(|&n| black_box(m.get(black_box(usize::from(n))).unwrap()).len())
-                .sum::<usize>()
-        },
+        || side_by_side::ours_by_number(ours, REQ_0200),
+        || side_by_side::theirs_by_number(&theirs, REQ_0200),
     );
 }
