@@ -9,7 +9,8 @@
 //! rounds at or above 2×. The operations are those of `benches/compare.rs`
 //! (`benches/shared/side_by_side.rs`), on the same input, checked to give the same fields.
 //!
-//! `cargo bench --bench ratio [-- ROUNDS]` (default 400 rounds, each a batch of about 1 ms of either side).
+//! `cargo bench --bench ratio [-- ROUNDS]`: 400 rounds by default, each a batch of about 1 ms
+//! of either side.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use iso8583_wire::{MessageView, Spec};
